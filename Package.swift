@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "wdfplay",
+    products: [
+        .executable(name: "wdfplayd", targets: ["wdfplayd"]),
+        .executable(name: "wdfplay", targets: ["wdfplay"]),
+        .executable(name: "wdfctl", targets: ["wdfctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CMPG123", pkgConfig: "libmpg123",
+            providers: [.apt(["libmpg123-dev"])]),
+        .systemLibrary(
+            name: "CPulse", pkgConfig: "libpulse",
+            providers: [.apt(["libpulse-dev"])]),
+        .target(name: "WDFCore"),
+        .target(name: "WDFConfig", dependencies: ["WDFCore", "TOMLKit"]),
+        .target(name: "WDFAudio", dependencies: ["WDFCore", "CMPG123", "CPulse"]),
+        .target(name: "WDFDaemon", dependencies: ["WDFCore", "WDFConfig", "WDFAudio"]),
+        .target(name: "WDFClient", dependencies: ["WDFCore"]),
+        .executableTarget(name: "wdfplayd", dependencies: [
+            "WDFDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "wdfplay", dependencies: [
+            "WDFClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "wdfctl", dependencies: [
+            "WDFClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "WDFCoreTests", dependencies: ["WDFCore", "WDFConfig"]),
+        .testTarget(name: "WDFAudioTests", dependencies: ["WDFAudio"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["WDFCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

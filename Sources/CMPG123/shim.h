@@ -1,0 +1,5 @@
+#ifndef WDF_CMPG123_SHIM_H
+#define WDF_CMPG123_SHIM_H
+#include <sys/types.h>
+#include <mpg123.h>
+#endif
