@@ -1,0 +1,6 @@
+#ifndef WDF_CLINUX_SHIM_H
+#define WDF_CLINUX_SHIM_H
+/* Linux interfaces that Swift's Glibc module leaves out: eventfd and signalfd. */
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#endif

@@ -1,0 +1,67 @@
+/// An episode's chapters with their effective spans, and the navigation listeners expect.
+public struct ChapterList: Sendable, Equatable {
+    public struct Span: Sendable, Equatable {
+        /// 1-based.
+        public var number: Int
+        public var title: String
+        public var start: Double
+        public var end: Double
+    }
+
+    public private(set) var spans: [Span]
+
+    /// `prev` within this many seconds of a chapter's start goes to the chapter before.
+    public static let previousGrace = 5.0
+
+    /// Chapters in the given order; each ends at its own end, else at the next chapter's start,
+    /// else at `duration`. Chapters starting past the end of the audio are dropped.
+    public init(_ chapters: [Chapter], duration: Double?) {
+        let total = duration ?? .infinity
+        var spans: [Span] = []
+        let usable = chapters.filter { $0.start.isFinite && $0.start >= 0 && $0.start < total }
+        for (i, chapter) in usable.enumerated() {
+            let next = i + 1 < usable.count ? usable[i + 1].start : total
+            var end = chapter.end.map { min($0, total) } ?? next
+            if end <= chapter.start { end = next > chapter.start ? next : total }
+            spans.append(Span(number: spans.count + 1, title: chapter.title, start: chapter.start, end: end))
+        }
+        self.spans = spans
+    }
+
+    public var count: Int { spans.count }
+    public var isEmpty: Bool { spans.isEmpty }
+
+    /// The chapter heard at `position`: the last one (in list order) that has begun and not ended;
+    /// nil before the first chapter or when there are none.
+    public func current(at position: Double) -> Span? {
+        var best: Span?
+        for span in spans where span.start <= position + 0.0005 && position < span.end {
+            if best == nil || span.start >= best!.start { best = span }
+        }
+        return best
+    }
+
+    public func span(number: Int) -> Span? {
+        guard number >= 1, number <= spans.count else { return nil }
+        return spans[number - 1]
+    }
+
+    /// The chapter after the current one (or the first one starting after `position`).
+    public func next(after position: Double) -> Span? {
+        if let current = current(at: position) { return span(number: current.number + 1) }
+        return spans.first { $0.start > position }
+    }
+
+    /// Within the first `previousGrace` seconds of a chapter: the chapter before; else the start
+    /// of the current chapter.
+    public func previous(from position: Double) -> Span? {
+        guard let current = current(at: position) else { return spans.last { $0.start < position } }
+        if position - current.start < ChapterList.previousGrace {
+            return span(number: current.number - 1) ?? current
+        }
+        return current
+    }
+
+    /// Every chapter start, for the player to watch.
+    public var boundaries: [Double] { spans.map(\.start) + spans.map(\.end).filter(\.isFinite) }
+}

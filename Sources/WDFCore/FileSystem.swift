@@ -1,0 +1,128 @@
+import Glibc
+
+/// Small, explicit file operations: whole-file reads, atomic replacement, private directories.
+public enum FileSystem {
+    /// Reads a whole file, refusing files larger than `limit` bytes.
+    public static func read(_ path: String, limit: Int = 64 << 20) throws(SystemError) -> [UInt8] {
+        let fd = try sys("open", path) { open(path, O_RDONLY | O_CLOEXEC) }
+        defer { close(fd) }
+        var st = stat()
+        try sys("fstat", path) { fstat(fd, &st) }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw SystemError("read", path, code: EISDIR) }
+        if Int(st.st_size) > limit { throw SystemError("read", path, code: EFBIG) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(st.st_size))
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = try sys("read", path) { chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) } }
+            if n == 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+            if bytes.count > limit { throw SystemError("read", path, code: EFBIG) }
+        }
+        return bytes
+    }
+
+    /// Replaces `path` with `bytes` so that a reader (or a crash) sees either the old file or the
+    /// new one, never a half: write a temporary file beside it, optionally fsync, rename over.
+    /// With `durable`, the data and the directory entry are on disk when this returns.
+    public static func writeAtomically(_ path: String, _ bytes: [UInt8], durable: Bool, mode: mode_t = 0o600) throws(SystemError) {
+        let temporary = path + ".tmp-\(getpid())"
+        let fd = try sys("open", temporary) { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode) }
+        do throws(SystemError) {
+            var offset = 0
+            while offset < bytes.count {
+                let n = try sys("write", temporary) {
+                    bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+                }
+                offset += n
+            }
+            if durable { try sys("fsync", temporary) { fsync(fd) } }
+            try sys("close", temporary) { close(fd) }
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
+        }
+        do throws(SystemError) {
+            try sys("rename", path) { rename(temporary, path) }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+        if durable { syncDirectory(of: path) }
+    }
+
+    /// Makes `path` and missing parents; the last component gets `mode`.
+    public static func makeDirectory(_ path: String, mode: mode_t = 0o700) throws(SystemError) {
+        var st = stat()
+        if stat(path, &st) == 0 {
+            if (st.st_mode & S_IFMT) == S_IFDIR { return }
+            throw SystemError("mkdir", path, code: ENOTDIR)
+        }
+        let parent = directoryName(path)
+        if parent != path, !parent.isEmpty { try makeDirectory(parent, mode: 0o755) }
+        if mkdir(path, mode) != 0, errno != EEXIST { throw SystemError("mkdir", path) }
+    }
+
+    public static func exists(_ path: String) -> Bool {
+        access(path, F_OK) == 0
+    }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    public static func directoryName(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        if slash == path.startIndex { return "/" }
+        return String(path[..<slash])
+    }
+
+    public static func baseName(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        return String(path[path.index(after: slash)...])
+    }
+
+    /// The canonical absolute path (symlinks resolved), or nil if it does not exist.
+    public static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Regular files under `directory` (recursively, symlinks followed once, hidden entries skipped)
+    /// whose names end in one of `extensions` (lower-case, without dot); sorted by path.
+    public static func files(under directory: String, extensions: Set<String>, maxDepth: Int = 16) -> [String] {
+        var found: [String] = []
+        walk(directory, extensions: extensions, depth: maxDepth, into: &found)
+        return found.sorted()
+    }
+
+    private static func walk(_ directory: String, extensions: Set<String>, depth: Int, into found: inout [String]) {
+        guard depth > 0, let dir = opendir(directory) else { return }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name.hasPrefix(".") { continue }
+            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+            var st = stat()
+            guard stat(path, &st) == 0 else { continue }
+            if (st.st_mode & S_IFMT) == S_IFDIR {
+                walk(path, extensions: extensions, depth: depth - 1, into: &found)
+            } else if (st.st_mode & S_IFMT) == S_IFREG,
+                      let dot = name.lastIndex(of: "."), extensions.contains(name[name.index(after: dot)...].lowercased()) {
+                found.append(path)
+            }
+        }
+    }
+
+    private static func syncDirectory(of path: String) {
+        let fd = open(directoryName(path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        fsync(fd)
+        close(fd)
+    }
+}

@@ -1,0 +1,130 @@
+import Glibc
+
+/// Where the listener stopped in each episode, and which episode they played last.
+///
+/// One small JSON file (`positions.json`) in the state directory, replaced atomically on every
+/// save, so a crash at any moment leaves either the previous or the new version.
+public struct ResumeStore: Sendable {
+    public struct Record: Sendable, Equatable {
+        public var position: Double
+        public var duration: Double?
+        public var finished: Bool
+        /// Seconds since the Unix epoch.
+        public var updated: Int
+
+        public init(position: Double, duration: Double?, finished: Bool, updated: Int) {
+            self.position = position
+            self.duration = duration
+            self.finished = finished
+            self.updated = updated
+        }
+    }
+
+    public static let formatVersion = 1
+    public let file: String
+    public private(set) var records: [String: Record] = [:]
+    public private(set) var lastPath: String?
+    public private(set) var isDirty = false
+
+    public init(directory: String) {
+        file = directory + "/positions.json"
+    }
+
+    /// Reads the file. A missing file is an empty store. A damaged or unknown one is moved aside
+    /// (`positions.json.damaged-<time>`), whatever could be read is kept, and the returned
+    /// sentence says so.
+    public mutating func load() -> String? {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileSystem.read(file, limit: 16 << 20)
+        } catch {
+            if error.code == ENOENT { return nil }
+            return "Cannot read saved positions: \(error)."
+        }
+        let json: JSON
+        do {
+            json = try JSONParser.parse(bytes)
+        } catch {
+            return setAside("it is not valid JSON (\(error))")
+        }
+        guard case .object = json else { return setAside("it does not hold an object") }
+        if let version = json["version"]?.intValue, version > ResumeStore.formatVersion {
+            let note = setAside("it was written by a newer wdfplay (format \(version))")
+            absorb(json)
+            return note
+        }
+        absorb(json)
+        return nil
+    }
+
+    private mutating func absorb(_ json: JSON) {
+        lastPath = json["last"]?.stringValue
+        guard case let .object(pairs)? = json["episodes"] else { return }
+        for (path, value) in pairs {
+            guard let position = value["position"]?.doubleValue, position.isFinite, position >= 0 else { continue }
+            records[path] = Record(position: position, duration: value["duration"]?.doubleValue,
+                                   finished: value["finished"]?.boolValue ?? false,
+                                   updated: value["updated"]?.intValue ?? 0)
+        }
+    }
+
+    private mutating func setAside(_ why: String) -> String {
+        let aside = file + ".damaged-\(time(nil))"
+        rename(file, aside)
+        isDirty = true
+        return "Saved positions in \(file) could not be used: \(why); moved to \(aside)."
+    }
+
+    public func record(for path: String) -> Record? { records[path] }
+
+    /// Where to start `path`: the saved place minus `rewind` seconds, or 0 when it was finished
+    /// or never played.
+    public func startPosition(for path: String, rewind: Double) -> Double {
+        guard let record = records[path], !record.finished else { return 0 }
+        if let duration = record.duration, record.position >= duration - 0.5 { return 0 }
+        return max(0, record.position - rewind)
+    }
+
+    public mutating func update(path: String, position: Double, duration: Double?, finished: Bool = false) {
+        let record = Record(position: finished ? (duration ?? position) : position, duration: duration,
+                            finished: finished, updated: Int(time(nil)))
+        if let old = records[path], old.finished == record.finished, abs(old.position - record.position) < 0.05,
+           old.duration == record.duration, lastPath == path {
+            return
+        }
+        records[path] = record
+        lastPath = path
+        isDirty = true
+    }
+
+    public mutating func markLast(_ path: String) {
+        guard lastPath != path else { return }
+        lastPath = path
+        isDirty = true
+    }
+
+    /// Writes the store if it changed. `durable` also fsyncs (pause, stop, quit, episode change);
+    /// the once-a-second checkpoints skip the fsync.
+    public mutating func save(durable: Bool) throws(SystemError) {
+        guard isDirty else { return }
+        try FileSystem.makeDirectory(FileSystem.directoryName(file))
+        try FileSystem.writeAtomically(file, Array(serialized.utf8), durable: durable)
+        isDirty = false
+    }
+
+    var serialized: String {
+        let episodes: [(String, JSON)] = records.keys.sorted().map { path in
+            let r = records[path]!
+            return (path, [
+                "position": .number(r.position), "duration": JSON(r.duration),
+                "finished": .bool(r.finished), "updated": .number(Double(r.updated)),
+            ])
+        }
+        let json: JSON = [
+            "version": .number(Double(ResumeStore.formatVersion)),
+            "last": JSON(lastPath),
+            "episodes": .object(episodes),
+        ]
+        return json.serialized + "\n"
+    }
+}

@@ -1,0 +1,1 @@
+public let wdfplayVersion = "0.1.0"
