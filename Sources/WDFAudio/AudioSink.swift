@@ -1,0 +1,29 @@
+/// Where PCM goes. Calls come from the playback thread only; `onWritable` is invoked from the
+/// sink's own thread whenever it can take more data (or its state changed) and must not block.
+public protocol AudioSink: AnyObject {
+    /// Prepares a stream for `format`, corked (silent) until `setPaused(false)`.
+    func open(format: AudioFormat) throws(AudioError)
+    /// Drops the stream (nothing more will be heard).
+    func close()
+    /// Bytes the sink accepts now without blocking.
+    func writableBytes() throws(AudioError) -> Int
+    func write(_ bytes: UnsafeRawBufferPointer) throws(AudioError)
+    func setPaused(_ paused: Bool) throws(AudioError)
+    /// Starts playing what was written without waiting for the sink's prebuffer to fill
+    /// (takes effect when not paused).
+    func startNow() throws(AudioError)
+    /// Discards everything written but not yet heard.
+    func flush() throws(AudioError)
+    /// Asks the sink to tell (through `onWritable`) when everything written has been heard.
+    func startDrain() throws(AudioError)
+    /// True once a drain started by `startDrain` completed.
+    var drained: Bool { get }
+    /// Seconds of audio heard since `open` or the last `flush`/`resetClock` (written minus still buffered).
+    func heardSeconds() throws(AudioError) -> Double
+    /// Seconds of audio written since `open` or the last `flush`.
+    var writtenSeconds: Double { get }
+    /// Set by the player before `open`.
+    var onWritable: (@Sendable () -> Void)? { get set }
+    /// Non-nil once the sink lost its output (server gone); cleared by a successful `open`.
+    var failure: AudioError? { get }
+}

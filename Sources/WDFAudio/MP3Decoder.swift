@@ -1,0 +1,148 @@
+import CMPG123
+import Glibc
+
+/// MPEG 1/2/2.5 Layer III decoding with libmpg123.
+///
+/// Owns one `mpg123_handle` and the file descriptor it reads. Output is s16 at the file's own
+/// rate and channel count (libmpg123's resampler is switched off). Seeking is exact: libmpg123
+/// builds its frame index as it reads, and `mpg123_seek` walks frames rather than guessing from a
+/// Xing TOC. Gapless: encoder delay and padding from the LAME/Info header are trimmed.
+public final class MP3Decoder: AudioDecoder {
+    private let handle: OpaquePointer
+    private let path: String
+    public private(set) var format: AudioFormat
+    public private(set) var lengthFrames: Int?
+
+    private static let initialised: Bool = { mpg123_init() == MPG123_OK.rawValue }()
+
+    /// Opens `path` and reads up to the first audio frame.
+    /// - Parameter scan: read every frame header now, for an exact length even without a Xing header.
+    public init(path: String, scan: Bool = false) throws(AudioError) {
+        _ = MP3Decoder.initialised
+        var err: Int32 = 0
+        guard let mh = mpg123_new(nil, &err) else {
+            throw AudioError(.decodeFailed, "libmpg123 could not start: \(String(cString: mpg123_plain_strerror(err))).")
+        }
+        handle = mh
+        self.path = path
+        format = AudioFormat(sampleRate: 44100, channels: 2)
+        do {
+            try configure()
+            try openFile()
+        } catch {
+            mpg123_delete(mh)
+            throw error
+        }
+        if scan {
+            _ = mpg123_scan(handle)
+        }
+        let length = mpg123_length(handle)
+        lengthFrames = length > 0 ? Int(length) : nil
+    }
+
+    deinit {
+        mpg123_close(handle)
+        mpg123_delete(handle)
+    }
+
+    private func check(_ rc: Int32, _ call: StaticString) throws(AudioError) {
+        guard rc != MPG123_OK.rawValue else { return }
+        throw AudioError(.decodeFailed, "\(path): \(call) failed: \(String(cString: mpg123_strerror(handle))).")
+    }
+
+    private func configure() throws(AudioError) {
+        let add = MPG123_GAPLESS.rawValue | MPG123_QUIET.rawValue | MPG123_SKIP_ID3V2.rawValue
+        try check(mpg123_param2(handle, Int32(MPG123_ADD_FLAGS.rawValue), Int(add), 0), "mpg123_param(ADD_FLAGS)")
+        try check(mpg123_param2(handle, Int32(MPG123_REMOVE_FLAGS.rawValue), Int(MPG123_AUTO_RESAMPLE.rawValue), 0), "mpg123_param(REMOVE_FLAGS)")
+        // Room for the frame index of a few hours of audio; it grows by itself past that.
+        try check(mpg123_param2(handle, Int32(MPG123_INDEX_SIZE.rawValue), -1000, 0), "mpg123_param(INDEX_SIZE)")
+        try check(mpg123_format_none(handle), "mpg123_format_none")
+        var rates: UnsafePointer<Int>?
+        var count = 0
+        mpg123_rates(&rates, &count)
+        for i in 0..<count {
+            let rate = rates![i]
+            try check(mpg123_format(handle, rate, Int32(MPG123_MONO.rawValue | MPG123_STEREO.rawValue),
+                                    Int32(MPG123_ENC_SIGNED_16.rawValue)), "mpg123_format")
+        }
+    }
+
+    private func openFile() throws(AudioError) {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let reason = String(cString: strerror(errno))
+            throw AudioError(.openFailed, "Cannot open \(path): \(reason).")
+        }
+        var st = stat()
+        if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+            Glibc.close(fd)
+            throw AudioError(.openFailed, "\(path) is not a regular file.")
+        }
+        // libmpg123 reads through our descriptor; mpg123_close does not close it, so the
+        // decoder's deinit order (close handle) leaves `fd` to this scope's owner below.
+        let rc = mpg123_open_fd(handle, fd)
+        guard rc == MPG123_OK.rawValue else {
+            Glibc.close(fd)
+            throw AudioError(.notMP3, "\(path) cannot be read as MP3: \(String(cString: mpg123_strerror(handle))).")
+        }
+        fileDescriptor = fd
+        var rate = 0
+        var channels: Int32 = 0
+        var encoding: Int32 = 0
+        let frc = mpg123_getformat(handle, &rate, &channels, &encoding)
+        guard frc == MPG123_OK.rawValue, rate > 0, channels > 0 else {
+            throw AudioError(.notMP3, "\(path) is not an MP3 file (no MPEG audio frame found).")
+        }
+        format = AudioFormat(sampleRate: rate, channels: Int(channels))
+    }
+
+    private var fileDescriptor: Int32 = -1 {
+        willSet { if fileDescriptor >= 0 { Glibc.close(fileDescriptor) } }
+    }
+
+    public var positionFrames: Int {
+        let t = mpg123_tell(handle)
+        return t > 0 ? Int(t) : 0
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(AudioError) -> Int {
+        var done = 0
+        while true {
+            let rc = mpg123_read(handle, buffer.baseAddress, buffer.count, &done)
+            switch rc {
+            case MPG123_OK.rawValue:
+                if done > 0 { return done }
+            case MPG123_DONE.rawValue:
+                return done
+            case MPG123_NEW_FORMAT.rawValue:
+                var rate = 0
+                var channels: Int32 = 0
+                var encoding: Int32 = 0
+                try check(mpg123_getformat(handle, &rate, &channels, &encoding), "mpg123_getformat")
+                format = AudioFormat(sampleRate: rate, channels: Int(channels))
+                if done > 0 { return done }
+            default:
+                let message = String(cString: mpg123_strerror(handle))
+                // A cut or damaged file: what decoded is kept, the rest is the end.
+                if done > 0 { return done }
+                throw AudioError(.decodeFailed, "\(path): decoding failed: \(message).")
+            }
+        }
+    }
+
+    public func seek(toFrame frame: Int) throws(AudioError) {
+        let target = max(0, lengthFrames.map { min(frame, $0) } ?? frame)
+        let rc = mpg123_seek(handle, off_t(target), SEEK_SET)
+        if rc < 0 {
+            throw AudioError(.decodeFailed, "\(path): seeking failed: \(String(cString: mpg123_strerror(handle))).")
+        }
+    }
+
+    /// Exact length after reading every frame header (no audio is decoded).
+    public func scanLength() -> Int? {
+        guard mpg123_scan(handle) == MPG123_OK.rawValue else { return lengthFrames }
+        let length = mpg123_length(handle)
+        lengthFrames = length > 0 ? Int(length) : lengthFrames
+        return lengthFrames
+    }
+}

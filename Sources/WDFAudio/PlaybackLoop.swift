@@ -1,0 +1,261 @@
+/// The state owned by the playback thread: decoder, sink, and where the audio stands.
+/// Only `PlayerControl.run` calls into it, so nothing here needs a lock.
+final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then handed to and used only by the playback thread
+    private let sink: any AudioSink
+    private let decoderFactory: PlayerControl.DecoderFactory
+    private let events: @Sendable (PlayerEvent) -> Void
+
+    private var decoder: (any AudioDecoder)?
+    private var path: String?
+    private var state: PlaybackState = .stopped
+    /// Media time (s) of the first byte written after the last open/flush.
+    private var segmentStart: Double = 0
+    private var reachedEnd = false
+    private var boundaries: [Double] = []
+    private var lastHeard: Double = 0
+    /// Heard position at the last boundary check (crossings are (lastChecked, now]).
+    private var lastChecked: Double = 0
+    private var outputError: AudioError?
+    private let buffer: UnsafeMutableRawBufferPointer
+
+    init(sink: any AudioSink, decoderFactory: @escaping PlayerControl.DecoderFactory,
+         events: @escaping @Sendable (PlayerEvent) -> Void) {
+        self.sink = sink
+        self.decoderFactory = decoderFactory
+        self.events = events
+        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 16)
+    }
+
+    deinit { buffer.deallocate() }
+
+    // MARK: commands
+
+    func handle(_ command: PlayerControl.Command) -> Result<PlayerStatus, AudioError> {
+        do throws(AudioError) {
+            switch command {
+            case let .load(path, position, paused):
+                try load(path: path, position: position, paused: paused)
+            case let .pause(paused):
+                try pause(paused)
+            case let .seek(position):
+                try seek(to: position)
+            case .stop:
+                stop()
+            case .status:
+                break
+            case let .watch(list):
+                boundaries = list
+            case .shutdown:
+                stop()
+            }
+            return .success(status())
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func load(path newPath: String, position: Double, paused: Bool) throws(AudioError) {
+        // Open first: a file that cannot be played leaves the current episode untouched.
+        let newDecoder = try decoderFactory(newPath)
+        let format = newDecoder.format
+        if let duration = seconds(newDecoder.lengthFrames, format), position >= duration {
+            try newDecoder.seek(toFrame: 0)
+        } else if position > 0 {
+            try newDecoder.seek(toFrame: Int(position * Double(format.sampleRate)))
+        }
+        let start = Double(newDecoder.positionFrames) / Double(format.sampleRate)
+        do throws(AudioError) {
+            try sink.open(format: format)
+        } catch {
+            outputError = error
+            throw error
+        }
+        decoder = newDecoder
+        path = newPath
+        segmentStart = start
+        lastHeard = start
+        lastChecked = start
+        reachedEnd = false
+        outputError = nil
+        try fill()
+        try sink.startNow()
+        try sink.setPaused(paused)
+        state = paused ? .paused : .playing
+        events(.stateChanged(status()))
+    }
+
+    private func pause(_ paused: Bool) throws(AudioError) {
+        guard decoder != nil, state != .stopped else { return }
+        let wanted: PlaybackState = paused ? .paused : .playing
+        guard wanted != state else { return }
+        if outputError != nil {
+            // The stream is gone; reopen it at the heard position before resuming.
+            guard !paused else { state = .paused; return }
+            try reopen(at: lastHeard)
+        }
+        try sink.setPaused(paused)
+        if !paused, reachedEnd {
+            // Nothing left to play: resuming at the very end finishes the episode.
+            try sink.startDrain()
+        }
+        state = wanted
+        events(.stateChanged(status()))
+    }
+
+    private func seek(to target: Double) throws(AudioError) {
+        guard let decoder, state != .stopped else {
+            throw AudioError(.openFailed, "Nothing is playing.")
+        }
+        let rate = Double(decoder.format.sampleRate)
+        var frame = max(0, Int((target * rate).rounded()))
+        if let length = decoder.lengthFrames { frame = min(frame, length) }
+        try decoder.seek(toFrame: frame)
+        if outputError != nil {
+            lastHeard = Double(decoder.positionFrames) / rate
+            return
+        }
+        try sink.flush()
+        segmentStart = Double(decoder.positionFrames) / rate
+        lastHeard = segmentStart
+        lastChecked = segmentStart
+        reachedEnd = false
+        try fill()
+        try sink.startNow()
+        events(.seeked(status()))
+    }
+
+    private func stop() {
+        let wasActive = state != .stopped
+        sink.close()
+        decoder = nil
+        path = nil
+        state = .stopped
+        reachedEnd = false
+        outputError = nil
+        segmentStart = 0
+        lastHeard = 0
+        if wasActive { events(.stateChanged(status())) }
+    }
+
+    /// Opens a fresh stream after an output failure and carries on from `position`.
+    private func reopen(at position: Double) throws(AudioError) {
+        guard let decoder else { return }
+        try sink.open(format: decoder.format)
+        outputError = nil
+        try decoder.seek(toFrame: Int(position * Double(decoder.format.sampleRate)))
+        segmentStart = Double(decoder.positionFrames) / Double(decoder.format.sampleRate)
+        lastHeard = segmentStart
+        reachedEnd = false
+        try fill()
+        try sink.startNow()
+    }
+
+    // MARK: the work between commands
+
+    /// Called when the sink asked for data or changed state.
+    func service() {
+        guard decoder != nil, state != .stopped else { return }
+        if outputError == nil, let failure = sink.failure {
+            outputLost(failure)
+            return
+        }
+        do throws(AudioError) {
+            try fill()
+            checkBoundaries()
+            if reachedEnd, sink.drained, state == .playing {
+                finish()
+            }
+        } catch {
+            outputLost(error)
+        }
+    }
+
+    /// Writes decoded audio while the sink has room. At the end of the file, starts the drain.
+    private func fill() throws(AudioError) {
+        guard let decoder, !reachedEnd, outputError == nil else { return }
+        while true {
+            let room = try sink.writableBytes()
+            let frameBytes = decoder.format.bytesPerFrame
+            let want = min(room, buffer.count) / frameBytes * frameBytes
+            if want == 0 { return }
+            let formatBefore = decoder.format
+            let n: Int
+            do throws(AudioError) {
+                n = try decoder.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]))
+            } catch {
+                // A damaged file ends where it stops decoding; the listener hears all that could be.
+                n = 0
+            }
+            if decoder.format != formatBefore {
+                // Rare mid-file format change: a new stream in the new format, written from here on.
+                let heard = lastHeard
+                try sink.open(format: decoder.format)
+                segmentStart = heard
+            }
+            if n == 0 {
+                reachedEnd = true
+                try sink.startDrain()
+                return
+            }
+            try sink.write(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+        }
+    }
+
+    private func checkBoundaries() {
+        guard state == .playing, !boundaries.isEmpty else { return }
+        let before = lastChecked
+        let now = heardPosition()
+        guard now > before else { return }
+        lastChecked = now
+        for boundary in boundaries where boundary > before && boundary <= now {
+            events(.crossed(boundary: boundary, status: status()))
+        }
+    }
+
+    private func finish() {
+        let ended = path ?? ""
+        let duration = durationSeconds ?? lastHeard
+        sink.close()
+        decoder = nil
+        path = nil
+        state = .stopped
+        reachedEnd = false
+        events(.ended(path: ended, duration: duration))
+        events(.stateChanged(status()))
+    }
+
+    private func outputLost(_ error: AudioError) {
+        let heard = heardPosition()
+        outputError = error
+        sink.close()
+        if state == .playing { state = .paused }
+        lastHeard = heard
+        events(.outputLost(error, status()))
+    }
+
+    // MARK: position
+
+    private var durationSeconds: Double? {
+        guard let decoder else { return nil }
+        return seconds(decoder.lengthFrames, decoder.format)
+    }
+
+    private func seconds(_ frames: Int?, _ format: AudioFormat) -> Double? {
+        frames.map { Double($0) / Double(format.sampleRate) }
+    }
+
+    /// Media time being heard now; remembered in `lastHeard`.
+    private func heardPosition() -> Double {
+        guard decoder != nil, outputError == nil, let heard = try? sink.heardSeconds() else { return lastHeard }
+        var position = segmentStart + heard
+        if let duration = durationSeconds { position = min(position, duration) }
+        lastHeard = position
+        return position
+    }
+
+    func status() -> PlayerStatus {
+        let position = state == .stopped ? 0 : heardPosition()
+        return PlayerStatus(state: state, path: path, position: position, duration: durationSeconds,
+                            outputError: outputError)
+    }
+}

@@ -1,0 +1,108 @@
+/// The only way into the playback thread: commands in (each answered synchronously from the
+/// thread), events out through `events`. Mirrors MPD's PlayerControl: a mailbox under one lock,
+/// a condition variable the thread sleeps on, no polling.
+public final class PlayerControl: @unchecked Sendable {  // @unchecked: all mutable state is under `mailbox`
+    public typealias DecoderFactory = @Sendable (String) throws(AudioError) -> any AudioDecoder
+
+    enum Command: Sendable {
+        case load(path: String, position: Double, paused: Bool)
+        case pause(Bool)
+        case seek(Double)
+        case stop
+        case status
+        case watch([Double])
+        case shutdown
+    }
+
+    private let mailbox = ConditionLock()
+    private var queue: [(id: UInt64, command: Command)] = []
+    private var answers: [UInt64: Result<PlayerStatus, AudioError>] = [:]
+    private var nextID: UInt64 = 1
+    private var wakeRequested = false
+    private var running = true
+
+    /// Starts the playback thread. `sink` is owned by that thread from now on.
+    public init(sink: any AudioSink & Sendable,
+                decoderFactory: @escaping DecoderFactory = { path throws(AudioError) in try MP3Decoder(path: path) },
+                events: @escaping @Sendable (PlayerEvent) -> Void) {
+        let loop = PlaybackLoop(sink: sink, decoderFactory: decoderFactory, events: events)
+        sink.onWritable = { [weak self] in self?.wake() }
+        startThread(name: "wdf-playback") { [self] in
+            self.run(loop)
+        }
+    }
+
+    // MARK: commands (any thread)
+
+    /// Opens `path` and plays (or stays paused) from `position` seconds. On failure the previous
+    /// episode goes on untouched.
+    public func load(path: String, position: Double, paused: Bool = false) -> Result<PlayerStatus, AudioError> {
+        send(.load(path: path, position: position, paused: paused))
+    }
+
+    public func setPaused(_ paused: Bool) -> Result<PlayerStatus, AudioError> { send(.pause(paused)) }
+
+    /// Moves to `position` seconds (clamped to the audio); heard at once.
+    public func seek(to position: Double) -> Result<PlayerStatus, AudioError> { send(.seek(position)) }
+
+    public func stop() -> PlayerStatus { (try? send(.stop).get()) ?? .stopped }
+
+    public func status() -> PlayerStatus { (try? send(.status).get()) ?? .stopped }
+
+    /// Positions (seconds) whose crossing while playing produces a `.crossed` event; replaces the previous set.
+    public func watch(boundaries: [Double]) { _ = send(.watch(boundaries.sorted())) }
+
+    /// Stops the thread after closing decoder and sink.
+    public func shutdown() { _ = send(.shutdown) }
+
+    private func send(_ command: Command) -> Result<PlayerStatus, AudioError> {
+        mailbox.lock()
+        defer { mailbox.unlock() }
+        guard running else { return .success(.stopped) }
+        let id = nextID
+        nextID += 1
+        queue.append((id, command))
+        mailbox.broadcast()
+        while answers[id] == nil { mailbox.wait() }
+        return answers.removeValue(forKey: id)!
+    }
+
+    /// Called by the sink from its own thread: there is room for data, or its state changed.
+    func wake() {
+        mailbox.lock()
+        wakeRequested = true
+        mailbox.broadcast()
+        mailbox.unlock()
+    }
+
+    // MARK: the playback thread
+
+    private func run(_ loop: PlaybackLoop) {
+        mailbox.lock()
+        while true {
+            while queue.isEmpty && !wakeRequested { mailbox.wait() }
+            if !queue.isEmpty {
+                let (id, command) = queue.removeFirst()
+                mailbox.unlock()
+                let answer = loop.handle(command)
+                mailbox.lock()
+                answers[id] = answer
+                mailbox.broadcast()
+                if case .shutdown = command {
+                    running = false
+                    // Answer anything that raced in behind the shutdown.
+                    for (id, _) in queue { answers[id] = .success(.stopped) }
+                    queue.removeAll()
+                    mailbox.broadcast()
+                    mailbox.unlock()
+                    return
+                }
+                continue
+            }
+            wakeRequested = false
+            mailbox.unlock()
+            loop.service()
+            mailbox.lock()
+        }
+    }
+}

@@ -1,0 +1,33 @@
+/// Where the player is, as the listener hears it.
+public enum PlaybackState: String, Sendable, Codable {
+    case playing, paused, stopped
+}
+
+/// A consistent picture of the player taken on the playback thread.
+public struct PlayerStatus: Sendable, Equatable {
+    public var state: PlaybackState
+    /// The open file, nil when stopped.
+    public var path: String?
+    /// Seconds from the start of the audio, as heard (not as decoded).
+    public var position: Double
+    /// Length in seconds when known.
+    public var duration: Double?
+    /// Set while the output is unusable (e.g. the sound server went away).
+    public var outputError: AudioError?
+
+    public static let stopped = PlayerStatus(state: .stopped, path: nil, position: 0, duration: nil, outputError: nil)
+}
+
+/// Pushed by the playback thread; the handler must return quickly and never block.
+public enum PlayerEvent: Sendable, Equatable {
+    /// Playing, paused or stopped (by command, end of file or output loss).
+    case stateChanged(PlayerStatus)
+    /// The heard position passed one of the watched boundaries (seconds).
+    case crossed(boundary: Double, status: PlayerStatus)
+    /// A seek landed (heard from now on).
+    case seeked(PlayerStatus)
+    /// Everything in the file has been heard.
+    case ended(path: String, duration: Double)
+    /// The output failed; the player paused itself at the heard position.
+    case outputLost(AudioError, PlayerStatus)
+}

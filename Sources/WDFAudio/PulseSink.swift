@@ -1,0 +1,334 @@
+import CPulse
+
+/// Playback through libpulse's asynchronous API: a threaded mainloop, one context, one stream.
+///
+/// Owns every libpulse pointer; none leaves this file. All public methods take the mainloop lock,
+/// so they may be called from any one thread (the playback thread). Callbacks run on the
+/// mainloop's thread with the lock held and only record state, signal, and call `onWritable`.
+///
+/// Heard position: libpulse's stream time is the read index minus the sink's latency, i.e. what is
+/// coming out of the speaker now. A flush moves the write index back to the read index, so the
+/// first newly written byte is heard when the stream time reaches the read index at the flush.
+public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: state guarded by the pa mainloop lock
+    public var onWritable: (@Sendable () -> Void)?
+    public private(set) var failure: AudioError?
+    public private(set) var drained = false
+
+    private let mainloop: OpaquePointer
+    private var context: OpaquePointer?
+    private var stream: OpaquePointer?
+    private var drainOperation: OpaquePointer?
+    private var format = AudioFormat(sampleRate: 44100, channels: 2)
+    private let device: String?
+    private let volumePercent: Int
+    private let bufferSeconds: Double
+    /// Stream time (µs) at which the data written after the last flush starts to be heard.
+    private var baseUsec: UInt64 = 0
+    private var writtenBytes = 0
+    private let applicationName: String
+
+    /// - Parameters:
+    ///   - device: sink name, nil for the server default.
+    ///   - bufferSeconds: target buffer; pause and seek do not wait for it (cork and flush act at once).
+    public init(applicationName: String = "wdfplay", device: String? = nil, volumePercent: Int = 100,
+                bufferSeconds: Double = 0.5) throws(AudioError) {
+        guard let ml = pa_threaded_mainloop_new() else {
+            throw AudioError(.outputFailed, "Could not create the PulseAudio main loop.")
+        }
+        mainloop = ml
+        self.device = device.flatMap { $0.isEmpty ? nil : $0 }
+        self.volumePercent = volumePercent
+        self.bufferSeconds = bufferSeconds
+        self.applicationName = applicationName
+        pa_threaded_mainloop_set_name(ml, "wdf-pulse")
+        try checkPulse(pa_threaded_mainloop_start(ml), "pa_threaded_mainloop_start", context: nil)
+    }
+
+    deinit {
+        pa_threaded_mainloop_lock(mainloop)
+        dropStream()
+        dropContext()
+        pa_threaded_mainloop_unlock(mainloop)
+        pa_threaded_mainloop_stop(mainloop)
+        pa_threaded_mainloop_free(mainloop)
+    }
+
+    private var unmanagedSelf: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+
+    private static func from(_ userdata: UnsafeMutableRawPointer?) -> PulseSink {
+        Unmanaged<PulseSink>.fromOpaque(userdata!).takeUnretainedValue()
+    }
+
+    // MARK: connection
+
+    /// Connects to the server if not connected. Called with the lock held.
+    private func ensureContext() throws(AudioError) {
+        if let ctx = context {
+            let state = pa_context_get_state(ctx)
+            if state == PA_CONTEXT_READY { return }
+            dropContext()
+        }
+        let props = pa_proplist_new()
+        defer { pa_proplist_free(props) }
+        pa_proplist_sets(props, "application.name", applicationName)
+        pa_proplist_sets(props, "application.id", "org.wdfplay")
+        pa_proplist_sets(props, "application.icon_name", "audio-x-generic")
+        guard let ctx = pa_context_new_with_proplist(pa_threaded_mainloop_get_api(mainloop), applicationName, props) else {
+            throw AudioError(.outputFailed, "Could not create a PulseAudio context.")
+        }
+        context = ctx
+        pa_context_set_state_callback(ctx, { _, userdata in
+            let sink = PulseSink.from(userdata)
+            sink.contextStateChanged()
+        }, unmanagedSelf)
+        try checkPulse(pa_context_connect(ctx, nil, PA_CONTEXT_NOAUTOSPAWN, nil), "pa_context_connect", context: ctx)
+        while true {
+            let state = pa_context_get_state(ctx)
+            if state == PA_CONTEXT_READY { break }
+            if state == PA_CONTEXT_FAILED || state == PA_CONTEXT_TERMINATED {
+                let error = pulseError("pa_context_connect", context: ctx)
+                dropContext()
+                throw AudioError(.outputUnavailable, error.message)
+            }
+            pa_threaded_mainloop_wait(mainloop)
+        }
+        failure = nil
+    }
+
+    private func contextStateChanged() {
+        guard let ctx = context else { return }
+        let state = pa_context_get_state(ctx)
+        if state == PA_CONTEXT_FAILED || state == PA_CONTEXT_TERMINATED {
+            failure = AudioError(.outputUnavailable, "Lost the connection to the PulseAudio server.")
+            onWritable?()
+        }
+        pa_threaded_mainloop_signal(mainloop, 0)
+    }
+
+    private func dropContext() {
+        if let ctx = context {
+            pa_context_set_state_callback(ctx, nil, nil)
+            pa_context_disconnect(ctx)
+            pa_context_unref(ctx)
+            context = nil
+        }
+    }
+
+    private func dropStream() {
+        if let op = drainOperation {
+            pa_operation_cancel(op)
+            pa_operation_unref(op)
+            drainOperation = nil
+        }
+        if let s = stream {
+            pa_stream_set_state_callback(s, nil, nil)
+            pa_stream_set_write_callback(s, nil, nil)
+            pa_stream_disconnect(s)
+            pa_stream_unref(s)
+            stream = nil
+        }
+    }
+
+    /// Connects to the server now (the first `open` would otherwise do it).
+    public func connect() throws(AudioError) {
+        pa_threaded_mainloop_lock(mainloop)
+        defer { pa_threaded_mainloop_unlock(mainloop) }
+        try ensureContext()
+    }
+
+    // MARK: AudioSink
+
+    public func open(format: AudioFormat) throws(AudioError) {
+        pa_threaded_mainloop_lock(mainloop)
+        defer { pa_threaded_mainloop_unlock(mainloop) }
+        dropStream()
+        try ensureContext()
+        self.format = format
+        var spec = pa_sample_spec(format: PA_SAMPLE_S16LE, rate: UInt32(format.sampleRate), channels: UInt8(format.channels))
+        guard pa_sample_spec_valid(&spec) != 0 else {
+            throw AudioError(.outputFailed, "PulseAudio cannot play \(format).")
+        }
+        var map = pa_channel_map()
+        pa_channel_map_init_extend(&map, UInt32(format.channels), PA_CHANNEL_MAP_DEFAULT)
+        let props = pa_proplist_new()
+        defer { pa_proplist_free(props) }
+        pa_proplist_sets(props, "media.role", "music")
+        pa_proplist_sets(props, "media.name", "Podcast episode")
+        guard let s = pa_stream_new_with_proplist(context, "Podcast episode", &spec, &map, props) else {
+            throw pulseError("pa_stream_new", context: context)
+        }
+        stream = s
+        pa_stream_set_state_callback(s, { _, userdata in
+            let sink = PulseSink.from(userdata)
+            sink.streamStateChanged()
+        }, unmanagedSelf)
+        pa_stream_set_write_callback(s, { _, _, userdata in
+            let sink = PulseSink.from(userdata)
+            sink.onWritable?()
+        }, unmanagedSelf)
+        let target = UInt32(Double(format.bytesPerSecond) * bufferSeconds) / UInt32(format.bytesPerFrame) * UInt32(format.bytesPerFrame)
+        var attr = pa_buffer_attr(maxlength: UInt32.max, tlength: target, prebuf: UInt32.max,
+                                  minreq: target / 4, fragsize: UInt32.max)
+        let flags = pa_stream_flags_t(rawValue: PA_STREAM_START_CORKED.rawValue | PA_STREAM_INTERPOLATE_TIMING.rawValue
+                                                | PA_STREAM_ADJUST_LATENCY.rawValue)
+        var volume = pa_cvolume()
+        pa_cvolume_set(&volume, UInt32(format.channels), pa_volume_t(UInt64(PA_VOLUME_NORM) * UInt64(max(0, volumePercent)) / 100))
+        let rc = volumePercent == 100
+            ? pa_stream_connect_playback(s, device, &attr, flags, nil, nil)
+            : pa_stream_connect_playback(s, device, &attr, flags, &volume, nil)
+        try checkPulse(rc, "pa_stream_connect_playback", context: context)
+        while true {
+            let state = pa_stream_get_state(s)
+            if state == PA_STREAM_READY { break }
+            if state == PA_STREAM_FAILED || state == PA_STREAM_TERMINATED {
+                let error = pulseError("pa_stream_connect_playback", context: context)
+                dropStream()
+                if let device { throw AudioError(.outputFailed, "Cannot play to PulseAudio sink \"\(device)\": \(error.message)") }
+                throw error
+            }
+            pa_threaded_mainloop_wait(mainloop)
+        }
+        baseUsec = 0
+        writtenBytes = 0
+        drained = false
+        failure = nil
+    }
+
+    private func streamStateChanged() {
+        if let s = stream {
+            let state = pa_stream_get_state(s)
+            if state == PA_STREAM_FAILED || state == PA_STREAM_TERMINATED, failure == nil {
+                failure = AudioError(.outputUnavailable, "The PulseAudio stream ended unexpectedly.")
+                onWritable?()
+            }
+        }
+        pa_threaded_mainloop_signal(mainloop, 0)
+    }
+
+    public func close() {
+        pa_threaded_mainloop_lock(mainloop)
+        dropStream()
+        pa_threaded_mainloop_unlock(mainloop)
+    }
+
+    /// The stream, or the error that explains why there is none. Lock held.
+    private func liveStream() throws(AudioError) -> OpaquePointer {
+        if let failure { throw failure }
+        guard let s = stream, pa_stream_get_state(s) == PA_STREAM_READY else {
+            throw AudioError(.outputFailed, "No PulseAudio stream is open.")
+        }
+        return s
+    }
+
+    public func writableBytes() throws(AudioError) -> Int {
+        pa_threaded_mainloop_lock(mainloop)
+        defer { pa_threaded_mainloop_unlock(mainloop) }
+        let n = pa_stream_writable_size(try liveStream())
+        if n == Int(bitPattern: UInt(UInt64.max)) { throw pulseError("pa_stream_writable_size", context: context) }
+        return n
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws(AudioError) {
+        guard bytes.count > 0 else { return }
+        pa_threaded_mainloop_lock(mainloop)
+        defer { pa_threaded_mainloop_unlock(mainloop) }
+        let s = try liveStream()
+        try checkPulse(pa_stream_write(s, bytes.baseAddress, bytes.count, nil, 0, PA_SEEK_RELATIVE), "pa_stream_write", context: context)
+        writtenBytes += bytes.count
+        drained = false
+        // Keep the interpolation anchored without a periodic timer: we are awake anyway.
+        if let op = pa_stream_update_timing_info(s, nil, nil) { pa_operation_unref(op) }
+    }
+
+    public func setPaused(_ paused: Bool) throws(AudioError) {
+        pa_threaded_mainloop_lock(mainloop)
+        defer { pa_threaded_mainloop_unlock(mainloop) }
+        let s = try liveStream()
+        try wait(pa_stream_cork(s, paused ? 1 : 0, PulseSink.operationDone, unmanagedSelf), "pa_stream_cork")
+    }
+
+    public func startNow() throws(AudioError) {
+        pa_threaded_mainloop_lock(mainloop)
+        defer { pa_threaded_mainloop_unlock(mainloop) }
+        let s = try liveStream()
+        try wait(pa_stream_trigger(s, PulseSink.operationDone, unmanagedSelf), "pa_stream_trigger")
+    }
+
+    public func flush() throws(AudioError) {
+        pa_threaded_mainloop_lock(mainloop)
+        defer { pa_threaded_mainloop_unlock(mainloop) }
+        let s = try liveStream()
+        if let op = drainOperation {
+            pa_operation_cancel(op)
+            pa_operation_unref(op)
+            drainOperation = nil
+        }
+        try wait(pa_stream_flush(s, PulseSink.operationDone, unmanagedSelf), "pa_stream_flush")
+        try wait(pa_stream_update_timing_info(s, PulseSink.operationDone, unmanagedSelf), "pa_stream_update_timing_info")
+        if let info = pa_stream_get_timing_info(s) {
+            let readIndex = max(0, info.pointee.read_index)
+            baseUsec = pa_bytes_to_usec(UInt64(readIndex), pa_stream_get_sample_spec(s))
+        }
+        writtenBytes = 0
+        drained = false
+    }
+
+    public func startDrain() throws(AudioError) {
+        pa_threaded_mainloop_lock(mainloop)
+        defer { pa_threaded_mainloop_unlock(mainloop) }
+        let s = try liveStream()
+        guard drainOperation == nil else { return }
+        drained = false
+        guard let op = pa_stream_drain(s, { _, _, userdata in
+            let sink = PulseSink.from(userdata)
+            sink.drained = true
+            if let op = sink.drainOperation {
+                pa_operation_unref(op)
+                sink.drainOperation = nil
+            }
+            sink.onWritable?()
+        }, unmanagedSelf) else {
+            throw pulseError("pa_stream_drain", context: context)
+        }
+        drainOperation = op
+    }
+
+    public func heardSeconds() throws(AudioError) -> Double {
+        pa_threaded_mainloop_lock(mainloop)
+        defer { pa_threaded_mainloop_unlock(mainloop) }
+        let s = try liveStream()
+        // A fresh reading from the server (one local round trip) rather than an extrapolation:
+        // the server may not be consuming yet (a sink waking up), which interpolation cannot know.
+        try wait(pa_stream_update_timing_info(s, PulseSink.operationDone, unmanagedSelf), "pa_stream_update_timing_info")
+        var usec: pa_usec_t = 0
+        if pa_stream_get_time(s, &usec) < 0 { return 0 }
+        let heard = usec > baseUsec ? Double(usec - baseUsec) / 1_000_000 : 0
+        return min(heard, Double(writtenBytes) / Double(format.bytesPerSecond))
+    }
+
+    public var writtenSeconds: Double {
+        pa_threaded_mainloop_lock(mainloop)
+        defer { pa_threaded_mainloop_unlock(mainloop) }
+        return Double(writtenBytes) / Double(format.bytesPerSecond)
+    }
+
+    // MARK: operations
+
+    private static let operationDone: @convention(c) (OpaquePointer?, Int32, UnsafeMutableRawPointer?) -> Void = { _, _, userdata in
+        let sink = PulseSink.from(userdata)
+        pa_threaded_mainloop_signal(sink.mainloop, 0)
+    }
+
+    /// Waits (lock held) until `op` completes or the connection fails.
+    private func wait(_ op: OpaquePointer?, _ call: StaticString) throws(AudioError) {
+        guard let op else { throw pulseError(call, context: context) }
+        defer { pa_operation_unref(op) }
+        while pa_operation_get_state(op) == PA_OPERATION_RUNNING {
+            if let failure {
+                pa_operation_cancel(op)
+                throw failure
+            }
+            pa_threaded_mainloop_wait(mainloop)
+        }
+    }
+}
