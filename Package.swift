@@ -19,11 +19,14 @@ let package = Package(
         .systemLibrary(
             name: "CPulse", pkgConfig: "libpulse",
             providers: [.apt(["libpulse-dev"])]),
+        .systemLibrary(name: "CLinux"),
         .target(name: "WDFCore"),
         .target(name: "WDFConfig", dependencies: ["WDFCore", "TOMLKit"]),
         .target(name: "WDFAudio", dependencies: ["WDFCore", "CMPG123", "CPulse"]),
-        .target(name: "WDFDaemon", dependencies: ["WDFCore", "WDFConfig", "WDFAudio"]),
-        .target(name: "WDFClient", dependencies: ["WDFCore"]),
+        .target(name: "WDFDaemon", dependencies: ["WDFCore", "WDFConfig", "WDFAudio", "CLinux"]),
+        .target(name: "WDFClient", dependencies: [
+            "WDFCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         .executableTarget(name: "wdfplayd", dependencies: [
             "WDFDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -33,7 +36,8 @@ let package = Package(
         .executableTarget(name: "wdfctl", dependencies: [
             "WDFClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "WDFCoreTests", dependencies: ["WDFCore", "WDFConfig"]),
+        .testTarget(name: "WDFCoreTests", dependencies: ["WDFCore"]),
+        .testTarget(name: "WDFConfigTests", dependencies: ["WDFConfig"]),
         .testTarget(name: "WDFAudioTests", dependencies: ["WDFAudio"]),
         .testTarget(name: "EndToEndTests", dependencies: ["WDFCore"]),
     ],

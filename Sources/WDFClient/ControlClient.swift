@@ -1,0 +1,127 @@
+import Glibc
+import WDFCore
+
+/// Why a command could not be carried out: the daemon is not there, or it said no.
+public enum ClientError: Error, CustomStringConvertible {
+    case notRunning(socket: String)
+    case connection(String)
+    case refused(WireError)
+
+    public var description: String {
+        switch self {
+        case let .notRunning(socket): return "wdfplayd is not running (no answer on \(socket)); start it with `wdfplay` or `systemctl --user start wdfplayd`."
+        case let .connection(message): return message
+        case let .refused(error): return error.message
+        }
+    }
+
+    /// Process exit status for this error.
+    public var exitCode: Int32 {
+        switch self {
+        case .notRunning: return 69  // EX_UNAVAILABLE
+        case .connection: return 74  // EX_IOERR
+        case .refused: return 1
+        }
+    }
+}
+
+/// One connection to the daemon's control socket, speaking JSON lines.
+public final class ControlClient {
+    public let socketPath: String
+    private let fd: Int32
+    private var pending: [UInt8] = []
+    private var nextID = 1
+
+    /// Connects, or throws `.notRunning` when nothing listens there.
+    public init(socketPath: String, timeoutSeconds: Int = 30) throws(ClientError) {
+        self.socketPath = socketPath
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(socketPath.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else {
+            throw .connection("The socket path \(socketPath) is too long.")
+        }
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw .connection("Cannot create a socket: \(String(cString: strerror(errno))).") }
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        if rc != 0 {
+            let code = errno
+            close(fd)
+            if code == ENOENT || code == ECONNREFUSED { throw .notRunning(socket: socketPath) }
+            throw .connection("Cannot connect to \(socketPath): \(String(cString: strerror(code))).")
+        }
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        self.fd = fd
+    }
+
+    deinit { close(fd) }
+
+    /// Sends `command` with `arguments` and returns the reply's `data`, or throws its error.
+    public func call(_ command: String, _ arguments: [(String, JSON)] = []) throws(ClientError) -> JSON {
+        let id = nextID
+        nextID += 1
+        let request = JSON.object([("id", .number(Double(id))), ("command", .string(command))] + arguments)
+        try send(request)
+        while true {
+            let message = try receive()
+            guard message["event"] == nil else { continue }  // events interleave with replies
+            if message["ok"]?.boolValue == true { return message["data"] ?? .null }
+            throw .refused(WireError(json: message["error"]) ?? WireError("bad_reply", "The daemon sent a reply without an error: \(message.serialized)"))
+        }
+    }
+
+    public func send(_ json: JSON) throws(ClientError) {
+        var line = Array(json.serialized.utf8)
+        line.append(0x0A)
+        var offset = 0
+        while offset < line.count {
+            let n = line.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .connection("Lost the connection to wdfplayd: \(String(cString: strerror(errno))).")
+            }
+            offset += n
+        }
+    }
+
+    /// The next JSON line from the daemon (a reply or an event).
+    public func receive() throws(ClientError) -> JSON {
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        while true {
+            if let newline = pending.firstIndex(of: 0x0A) {
+                let line = Array(pending[..<newline])
+                pending.removeFirst(newline + 1)
+                do {
+                    return try JSONParser.parse(line)
+                } catch {
+                    throw .connection("wdfplayd sent something that is not JSON: \(error).")
+                }
+            }
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n > 0 {
+                pending.append(contentsOf: buffer[0..<n])
+            } else if n == 0 {
+                throw .connection("wdfplayd closed the connection.")
+            } else if errno == EINTR {
+                continue
+            } else if errno == EAGAIN || errno == EWOULDBLOCK {
+                throw .connection("wdfplayd did not answer in time.")
+            } else {
+                throw .connection("Lost the connection to wdfplayd: \(String(cString: strerror(errno))).")
+            }
+        }
+    }
+
+    /// Waits forever for the next message (used by `follow`).
+    public func disableTimeout() {
+        var timeout = timeval(tv_sec: 0, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+}

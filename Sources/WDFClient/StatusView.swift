@@ -1,0 +1,117 @@
+import WDFCore
+
+/// Human-readable renderings of the daemon's replies (the `--json` output is the reply itself).
+public enum StatusView {
+    static func symbol(_ state: String?) -> String {
+        switch state {
+        case "playing": return "▶"
+        case "paused": return "⏸"
+        default: return "■"
+        }
+    }
+
+    /// `chapter 3/6 "Stalin watches"`, or nil without chapters.
+    static func chapterPhrase(_ status: JSON) -> String? {
+        guard let chapter = status["chapter"], let number = chapter["number"]?.intValue,
+              let count = status["chapters_count"]?.intValue, count > 0 else { return nil }
+        return "chapter \(number)/\(count) \"\(chapter["title"]?.stringValue ?? "")\""
+    }
+
+    /// The one line `wdfplay` prints.
+    public static func playLine(_ reply: JSON) -> String {
+        let title = reply["episode"]?["title"]?.stringValue ?? "?"
+        let start = reply["started_at"]?.doubleValue ?? reply["position"]?.doubleValue ?? 0
+        var line = "\(symbol(reply["state"]?.stringValue)) \(title) — "
+        if reply["resumed"]?.boolValue == true {
+            line += "resuming at \(TimeFormat.clock(start))"
+        } else if start < 0.5 {
+            line += "from the start"
+        } else {
+            line += "from \(TimeFormat.clock(start))"
+        }
+        if let chapter = chapterPhrase(reply) { line += ", " + chapter }
+        if reply["episode"]?["demo"]?.boolValue == true { line += " (demo series: no library folder yet)" }
+        return line
+    }
+
+    /// `wdfctl status`: title, time, bar with chapter ticks, chapter.
+    public static func status(_ status: JSON, width: Int = 40) -> String {
+        let state = status["state"]?.stringValue ?? "stopped"
+        guard state != "stopped", let episode = status["episode"], !episode.isNull else {
+            var text = "■ stopped"
+            if let problem = status["store_error"]?.stringValue { text += "\n  ! \(problem)" }
+            return text
+        }
+        let position = status["position"]?.doubleValue ?? 0
+        let duration = status["duration"]?.doubleValue
+        var lines: [String] = []
+        var head = "\(symbol(state)) \(episode["title"]?.stringValue ?? "?")"
+        if state == "paused" { head += "  (paused)" }
+        lines.append(head)
+        var time = "  \(TimeFormat.clock(position))"
+        if let duration, duration > 0 {
+            time += " / \(TimeFormat.clock(duration))  \(bar(position: position, duration: duration, ticks: chapterStarts(status), width: width))"
+            time += "  \(Int((position / duration * 100).rounded(.down)))%"
+        }
+        lines.append(time)
+        if let chapter = chapterPhrase(status) {
+            var text = "  " + chapter
+            if let start = status["chapter"]?["start"]?.doubleValue {
+                text += "  +\(TimeFormat.clock(position - start))"
+            }
+            lines.append(text)
+        }
+        if let problem = status["output_error"]?.stringValue { lines.append("  ! output lost: \(problem)") }
+        if let problem = status["store_error"]?.stringValue { lines.append("  ! \(problem)") }
+        lines.append("  \(episode["path"]?.stringValue ?? "")")
+        return lines.joined(separator: "\n")
+    }
+
+    static func chapterStarts(_ status: JSON) -> [Double] {
+        status["chapter_starts"]?.arrayValue?.compactMap(\.doubleValue) ?? []
+    }
+
+    /// `[████████│░░░░░│░░░]`: played, unplayed, chapter starts as ticks.
+    public static func bar(position: Double, duration: Double, ticks: [Double], width: Int) -> String {
+        guard duration > 0, width > 0 else { return "" }
+        let filled = Int((min(max(position / duration, 0), 1) * Double(width)).rounded(.down))
+        var cells = (0..<width).map { $0 < filled ? "█" : "░" }
+        for tick in ticks where tick > 0 && tick < duration {
+            let cell = Int((tick / duration * Double(width)).rounded(.down))
+            if cell > 0, cell < width { cells[cell] = cell < filled ? "┃" : "│" }
+        }
+        return "[" + cells.joined() + "]"
+    }
+
+    /// `wdfctl chapters`: number, start, length, title; the current one marked.
+    public static func chapters(_ list: JSON) -> String {
+        guard let items = list.arrayValue, !items.isEmpty else { return "no chapters" }
+        return items.map { item in
+            let mark = item["current"]?.boolValue == true ? "▶" : " "
+            let number = item["number"]?.intValue ?? 0
+            let start = item["start"]?.doubleValue ?? 0
+            let length = item["end"]?.doubleValue.map { TimeFormat.clock($0 - start) } ?? "?"
+            let num = number < 10 ? " \(number)" : "\(number)"
+            let startText = TimeFormat.clock(start)
+            let pad = String(repeating: " ", count: max(0, 8 - startText.count))
+            let lengthPad = String(repeating: " ", count: max(0, 7 - length.count))
+            return "\(mark) \(num)  \(pad)\(startText)  \(lengthPad)\(length)  \(item["title"]?.stringValue ?? "")"
+        }.joined(separator: "\n")
+    }
+}
+
+extension StatusView {
+    /// One line for `wdfctl follow`.
+    public static func eventLine(_ event: String, _ data: JSON) -> String {
+        let position = TimeFormat.clock(data["position"]?.doubleValue ?? 0)
+        let title = data["episode"]?["title"]?.stringValue ?? ""
+        switch event {
+        case "state": return "\(data["state"]?.stringValue ?? "?") \(position) \(title)"
+        case "seek": return "seek \(position)" + (chapterPhrase(data).map { " " + $0 } ?? "")
+        case "chapter": return "chapter \(position)" + (chapterPhrase(data).map { " " + $0.dropFirst("chapter ".count) } ?? " none")
+        case "end": return "end \(title)"
+        case "output_lost": return "output lost at \(position): \(data["output_error"]?.stringValue ?? "")"
+        default: return "\(event) \(data.serialized)"
+        }
+    }
+}

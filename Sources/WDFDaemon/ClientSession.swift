@@ -1,0 +1,80 @@
+import Glibc
+import WDFCore
+
+/// One connected client: its socket, the bytes it sent that do not yet make a line, the
+/// replies and events not yet written, and whether it asked for events.
+final class ClientSession {
+    /// Longest request line accepted (the rest of that line is discarded with an error reply).
+    static let maxLine = 64 * 1024
+    /// A client that does not read its events is dropped past this backlog.
+    static let maxBacklog = 4 * 1024 * 1024
+
+    let fd: Int32
+    let id: Int
+    var input: [UInt8] = []
+    var output: [UInt8] = []
+    var subscribed = false
+    var discardingLongLine = false
+    var closing = false
+
+    init(fd: Int32, id: Int) {
+        self.fd = fd
+        self.id = id
+    }
+
+    func send(_ json: JSON) {
+        output.append(contentsOf: json.serialized.utf8)
+        output.append(0x0A)
+    }
+
+    /// Writes what it can without blocking; false if the peer is gone.
+    func flush() -> Bool {
+        while !output.isEmpty {
+            let n = output.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n > 0 {
+                output.removeFirst(n)
+                continue
+            }
+            if n < 0, errno == EINTR { continue }
+            if n < 0, errno == EAGAIN || errno == EWOULDBLOCK { return output.count <= ClientSession.maxBacklog }
+            return false
+        }
+        return true
+    }
+
+    /// Reads what is available and returns complete lines; false as the second value when the peer closed.
+    func receive() -> (lines: [[UInt8]], open: Bool, tooLong: Int) {
+        var lines: [[UInt8]] = []
+        var tooLong = 0
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        var open = true
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n > 0 {
+                var start = 0
+                for i in 0..<n where buffer[i] == 0x0A {
+                    if discardingLongLine {
+                        discardingLongLine = false
+                    } else {
+                        input.append(contentsOf: buffer[start..<i])
+                        lines.append(input)
+                    }
+                    input.removeAll(keepingCapacity: true)
+                    start = i + 1
+                }
+                if !discardingLongLine { input.append(contentsOf: buffer[start..<n]) }
+                if input.count > ClientSession.maxLine {
+                    input.removeAll()
+                    discardingLongLine = true
+                    tooLong += 1
+                }
+                continue
+            }
+            if n == 0 { open = false; break }
+            if errno == EINTR { continue }
+            if errno != EAGAIN && errno != EWOULDBLOCK { open = false }
+            break
+        }
+        return (lines, open, tooLong)
+    }
+}

@@ -1,0 +1,276 @@
+import WDFAudio
+import WDFConfig
+import WDFCore
+
+/// The protocol as one table: command name → handler. Arguments are checked by `Request`.
+extension Daemon {
+    typealias Handler = @Sendable (Daemon, Request, ClientSession) throws(WireError) -> JSON
+
+    static let commands: [(name: String, summary: String, handler: Handler)] = [
+        ("play", "play an episode: {episode: N | \"N\" | path, from?: s, restart?: bool}; none = the last one",
+         { d, r, _ throws(WireError) in try d.play(r) }),
+        ("pause", "pause", { d, _, _ throws(WireError) in try d.setPaused(true) }),
+        ("resume", "resume", { d, _, _ throws(WireError) in try d.setPaused(false) }),
+        ("toggle", "pause if playing, else resume", { d, _, _ throws(WireError) in try d.setPaused(d.player.status().state == .playing) }),
+        ("seek", "seek: {position: s} absolute, or {offset: ±s} relative", { d, r, _ throws(WireError) in try d.seek(r) }),
+        ("next", "next chapter", { d, _, _ throws(WireError) in try d.nextChapter() }),
+        ("prev", "previous chapter (the start of this one after its first 5 s)", { d, _, _ throws(WireError) in try d.previousChapter() }),
+        ("chapter", "go to chapter {number: N} (1-based)", { d, r, _ throws(WireError) in try d.goToChapter(r) }),
+        ("chapters", "the chapters of the episode in play", { d, _, _ throws(WireError) in try d.chapterListJSON() }),
+        ("status", "what plays, where, which chapter", { d, _, _ throws(WireError) in d.statusJSON(d.player.status()) }),
+        ("stop", "stop playing (the position is kept)", { d, _, _ throws(WireError) in d.stop() }),
+        ("quit", "save and exit the daemon", { d, _, _ throws(WireError) in d.quit() }),
+        ("subscribe", "push events (state, seek, chapter, end, output_lost) to this connection",
+         { _, _, s throws(WireError) in s.subscribed = true; return ["subscribed": true] }),
+        ("unsubscribe", "stop pushing events", { _, _, s throws(WireError) in s.subscribed = false; return ["subscribed": false] }),
+        ("ping", "check the daemon is alive", { _, _, _ throws(WireError) in ["pong": true, "version": .string(WDFCore.wdfplayVersion)] }),
+        ("help", "the commands", { _, _, _ throws(WireError) in
+            .array(Daemon.commands.map { ["command": .string($0.name), "summary": .string($0.summary)] })
+        }),
+    ]
+
+    func dispatch(_ request: Request, session: ClientSession) throws(WireError) -> JSON {
+        guard let entry = Daemon.commands.first(where: { $0.name == request.command }) else {
+            throw .unknownCommand(request.command)
+        }
+        return try entry.handler(self, request, session)
+    }
+
+    // MARK: play
+
+    private func play(_ request: Request) throws(WireError) -> JSON {
+        let from = try request.number("from")
+        let restart = try request.bool("restart") ?? false
+        if let from, from < 0 { throw .badArgument("\"from\" must not be negative.") }
+        let (episode, fromDemo) = try chooseEpisode(request)
+        let status = player.status()
+        if from == nil, !restart, status.path == episode.path, status.state != .stopped {
+            // Already loaded: just carry on where it is.
+            let resumed = try result(player.setPaused(false))
+            return playReply(resumed, startedAt: resumed.position, resumed: true)
+        }
+        if status.state != .stopped { remember(status, durable: true) }
+        let start = from ?? (restart ? 0 : store.startPosition(for: episode.path, rewind: config.resumeRewind))
+        let loaded = try result(player.load(path: episode.path, position: start))
+        let chapters = ChapterList(episode.chapters, duration: loaded.duration)
+        nowPlaying = NowPlaying(episode: episode, chapters: chapters, fromDemo: fromDemo)
+        lastChapterNumber = chapters.current(at: loaded.position)?.number
+        player.watch(boundaries: chapters.boundaries)
+        store.update(path: episode.path, position: loaded.position, duration: loaded.duration)
+        saveStore(durable: true)
+        log.info("playing \(episode.path) from \(TimeFormat.clock(loaded.position))")
+        return playReply(loaded, startedAt: loaded.position, resumed: from == nil && !restart && start > 0)
+    }
+
+    private func playReply(_ status: PlayerStatus, startedAt: Double, resumed: Bool) -> JSON {
+        var data = statusJSON(status)
+        if case var .object(pairs) = data {
+            pairs.append(("started_at", .number(startedAt)))
+            pairs.append(("resumed", .bool(resumed)))
+            data = .object(pairs)
+        }
+        return data
+    }
+
+    /// The episode a play request names, and whether it comes from the demo series.
+    private func chooseEpisode(_ request: Request) throws(WireError) -> (Episode, Bool) {
+        var target = request.body["episode"] ?? .null
+        if target.isNull, let path = try request.string("path") { target = .string(path) }
+        if target.isNull {
+            guard let last = store.lastPath else {
+                throw WireError("no_last_episode", "There is no last episode to continue yet; name one, e.g. `wdfplay 6`.")
+            }
+            return (try episode(atPath: last), isDemo(last))
+        }
+        if let number = target.intValue { return try episode(number: number) }
+        guard let text = target.stringValue?.trimmingWhitespace(), !text.isEmpty else {
+            throw .badArgument("\"episode\" must be a number or a file path, not \(target.serialized).")
+        }
+        if let number = Int(text) { return try episode(number: number) }
+        guard text.hasPrefix("/") else {
+            throw .badArgument("The file path \"\(text)\" must be absolute.")
+        }
+        return (try episode(atPath: text), isDemo(text))
+    }
+
+    private func episode(atPath path: String) throws(WireError) -> Episode {
+        guard FileSystem.exists(path) else { throw WireError("file_not_found", "The file \(path) does not exist.") }
+        guard !FileSystem.isDirectory(path) else { throw WireError("not_mp3", "\(path) is a folder, not an MP3 file.") }
+        let real = FileSystem.realPath(path) ?? path
+        do {
+            return try Episode.read(path: real)
+        } catch {
+            throw WireError("unreadable_tag", "\(error)")
+        }
+    }
+
+    /// The library folder, or the demo series when the listener has none yet.
+    private func libraryRoot() throws(WireError) -> (String, Bool) {
+        let root = paths.expandingTilde(config.library)
+        if FileSystem.isDirectory(root) { return (FileSystem.realPath(root) ?? root, false) }
+        if config.libraryIsDefault, let demo = DemoSeries.locate(environment: options.environment) {
+            return (demo, true)
+        }
+        if config.libraryIsDefault {
+            throw WireError("no_library", "The library folder \(root) does not exist; set `library` in \(configPath).")
+        }
+        throw WireError("no_library", "The library folder \(root) (key `library` in \(configPath)) does not exist.")
+    }
+
+    private func isDemo(_ path: String) -> Bool {
+        guard let demo = DemoSeries.locate(environment: options.environment) else { return false }
+        return path.hasPrefix(demo + "/")
+    }
+
+    private func episode(number: Int) throws(WireError) -> (Episode, Bool) {
+        let (root, fromDemo) = try libraryRoot()
+        let library = Library.scan(root: root)
+        for problem in library.problems { log.warning(problem) }
+        var series: String? = config.series.isEmpty ? nil : config.series
+        if series == nil, let last = store.lastPath { series = library.episode(atPath: last)?.series }
+        switch library.resolve(number: number, series: series) {
+        case let .found(episode):
+            return (episode, fromDemo)
+        case let .ambiguous(candidates):
+            let list = candidates.map { "\"\($0.title)\" (\($0.path))" }.joined(separator: ", ")
+            throw WireError("ambiguous_episode", "Episode \(number) is claimed by \(candidates.count) files: \(list).")
+        case .notFound:
+            let numbers = library.episodes.compactMap(\.number).sorted()
+            let known = numbers.isEmpty ? "no numbered episodes" :
+                "\(library.episodes.count) episodes, numbers \(numbers.first!)–\(numbers.last!)"
+            throw WireError("unknown_episode", "Episode \(number) is not in the library at \(root) (\(known)).")
+        }
+    }
+
+    // MARK: transport
+
+    private func result(_ result: Result<PlayerStatus, AudioError>) throws(WireError) -> PlayerStatus {
+        switch result {
+        case let .success(status): return status
+        case let .failure(error): throw WireError(error.code.rawValue, error.message)
+        }
+    }
+
+    private func setPaused(_ paused: Bool) throws(WireError) -> JSON {
+        guard player.status().state != .stopped else { throw .nothingPlaying() }
+        return statusJSON(try result(player.setPaused(paused)))
+    }
+
+    private func seek(_ request: Request) throws(WireError) -> JSON {
+        let status = player.status()
+        guard status.state != .stopped else { throw .nothingPlaying() }
+        let target: Double
+        if let position = try request.number("position") {
+            target = position
+        } else if let offset = try request.number("offset") {
+            target = status.position + offset
+        } else {
+            throw .badArgument("seek needs \"position\" (seconds from the start) or \"offset\" (seconds, + or -).")
+        }
+        if target < 0, request.has("position") { throw .badArgument("\"position\" must not be negative.") }
+        if let duration = status.duration, target > duration {
+            throw .badArgument("\(TimeFormat.clock(target)) is past the end of the episode (\(TimeFormat.clock(duration))).")
+        }
+        return statusJSON(try result(player.seek(to: max(0, target))))
+    }
+
+    private func chaptersInPlay() throws(WireError) -> (ChapterList, PlayerStatus) {
+        let status = player.status()
+        guard status.state != .stopped, let now = nowPlaying else { throw .nothingPlaying() }
+        guard !now.chapters.isEmpty else {
+            throw WireError("no_chapters", "\"\(now.episode.title)\" has no chapters.")
+        }
+        return (now.chapters, status)
+    }
+
+    private func jump(to span: ChapterList.Span) throws(WireError) -> JSON {
+        statusJSON(try result(player.seek(to: span.start)))
+    }
+
+    private func nextChapter() throws(WireError) -> JSON {
+        let (chapters, status) = try chaptersInPlay()
+        guard let next = chapters.next(after: status.position) else {
+            throw WireError("no_next_chapter", "This is the last chapter.")
+        }
+        return try jump(to: next)
+    }
+
+    private func previousChapter() throws(WireError) -> JSON {
+        let (chapters, status) = try chaptersInPlay()
+        guard let target = chapters.previous(from: status.position) else {
+            return statusJSON(try result(player.seek(to: 0)))
+        }
+        return try jump(to: target)
+    }
+
+    private func goToChapter(_ request: Request) throws(WireError) -> JSON {
+        guard let number = try request.integer("number") else { throw .badArgument("chapter needs \"number\" (1-based).") }
+        let (chapters, _) = try chaptersInPlay()
+        guard let span = chapters.span(number: number) else {
+            throw WireError("no_such_chapter", "There is no chapter \(number); this episode has \(chapters.count).")
+        }
+        return try jump(to: span)
+    }
+
+    func chapterListJSON() throws(WireError) -> JSON {
+        let status = player.status()
+        guard status.state != .stopped, let now = nowPlaying else { throw .nothingPlaying() }
+        let current = now.chapters.current(at: status.position)?.number
+        return .array(now.chapters.spans.map { span in
+            var json = chapterJSON(span)
+            if case var .object(pairs) = json {
+                pairs.append(("current", .bool(span.number == current)))
+                json = .object(pairs)
+            }
+            return json
+        })
+    }
+
+    private func stop() -> JSON {
+        let status = player.status()
+        if status.state != .stopped { remember(status, durable: true) }
+        let stopped = player.stop()
+        nowPlaying = nil
+        lastChapterNumber = nil
+        nextCheckpoint = nil
+        return statusJSON(stopped)
+    }
+
+    private func quit() -> JSON {
+        running = false
+        return ["quitting": true]
+    }
+
+    // MARK: JSON views
+
+    func statusJSON(_ status: PlayerStatus) -> JSON {
+        let now = status.state == .stopped ? nil : nowPlaying
+        let chapter = now?.chapters.current(at: status.position)
+        return [
+            "state": .string(status.state.rawValue),
+            "position": .number(status.position),
+            "duration": JSON(status.duration),
+            "episode": now.map { episodeJSON($0.episode, demo: $0.fromDemo) } ?? .null,
+            "chapter": chapter.map(chapterJSON) ?? .null,
+            "chapters_count": .number(Double(now?.chapters.count ?? 0)),
+            "chapter_starts": .array((now?.chapters.spans ?? []).map { .number($0.start) }),
+            "output_error": JSON(status.outputError?.message),
+            "store_error": JSON(storeProblem),
+        ]
+    }
+
+    func episodeJSON(_ episode: Episode, demo: Bool = false) -> JSON {
+        [
+            "number": JSON(episode.number),
+            "title": .string(episode.title),
+            "series": JSON(episode.series),
+            "path": .string(episode.path),
+            "demo": .bool(demo),
+        ]
+    }
+
+    func chapterJSON(_ span: ChapterList.Span) -> JSON {
+        ["number": .number(Double(span.number)), "title": .string(span.title),
+         "start": .number(span.start), "end": span.end.isFinite ? .number(span.end) : .null]
+    }
+}

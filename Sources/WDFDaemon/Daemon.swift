@@ -1,0 +1,318 @@
+import Glibc
+import WDFAudio
+import WDFConfig
+import WDFCore
+
+/// wdfplayd: the control socket, the resume store and the episode in play, around one
+/// `PlayerControl`. Everything here runs on one thread (the loop in `run`); the playback thread
+/// is reached only through the player, and its events come back through `playerEvents`.
+public final class Daemon {
+    public struct Options: Sendable {
+        public var socketPath: String?
+        public var configPath: String?
+        public var verbose = false
+        public var environment: [String: String]
+
+        public init(socketPath: String? = nil, configPath: String? = nil, verbose: Bool = false,
+                    environment: [String: String]) {
+            self.socketPath = socketPath
+            self.configPath = configPath
+            self.verbose = verbose
+            self.environment = environment
+        }
+    }
+
+    /// The episode in the player.
+    struct NowPlaying {
+        var episode: Episode
+        var chapters: ChapterList
+        var fromDemo: Bool
+    }
+
+    let log = Log("wdf.daemon")
+    let options: Options
+    let paths: XDGPaths
+    let configPath: String
+    let socketPath: String
+    var config: Config
+    var store: ResumeStore
+    var storeProblem: String?
+    let player: PlayerControl
+    let playerEvents: Mailbox<PlayerEvent>
+    let signals: SignalWatch
+    var listenFD: Int32 = -1
+    var sessions: [Int32: ClientSession] = [:]
+    var nextSessionID = 1
+    var nowPlaying: NowPlaying?
+    var lastChapterNumber: Int?
+    var nextCheckpoint: Double?
+    var running = true
+
+    public init(options: Options) throws(DaemonError) {
+        self.options = options
+        signals = try SignalWatch()
+        paths = XDGPaths(environment: options.environment)
+        configPath = options.configPath ?? paths.configFile
+        do {
+            config = try Config.load(path: configPath)
+        } catch {
+            throw DaemonError(error.description)
+        }
+        Log.configure(threshold: options.verbose ? .debug : Log.Level(name: config.logLevel.rawValue) ?? .info,
+                      environment: options.environment)
+        socketPath = paths.socketPath(override: options.socketPath, environment: options.environment)
+        store = ResumeStore(directory: paths.stateDirectory)
+        if let problem = store.load() { log.warning(problem) }
+        playerEvents = try Mailbox<PlayerEvent>()
+        let sink: PulseSink
+        do {
+            sink = try PulseSink(applicationName: "wdfplay", device: config.audioDevice, volumePercent: config.volume)
+        } catch {
+            throw DaemonError(error.message)
+        }
+        do {
+            try sink.connect()
+        } catch {
+            // Not fatal: the first play tries again and says why if it still cannot.
+            log.warning("\(error.message) Playing will retry.")
+        }
+        let events = playerEvents
+        player = PlayerControl(sink: sink, events: { events.post($0) })
+        listenFD = try UnixSocket.listen(at: socketPath)
+        log.info("listening on \(socketPath)")
+    }
+
+    // MARK: the loop
+
+    /// Serves until `quit` or SIGTERM/SIGINT; returns the exit status.
+    public func run() -> Int32 {
+        while running {
+            var fds: [pollfd] = [
+                pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: playerEvents.fd, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: signals.fd, events: Int16(POLLIN), revents: 0),
+            ]
+            let order = Array(sessions.keys)
+            for fd in order {
+                var events = Int16(POLLIN)
+                if !(sessions[fd]?.output.isEmpty ?? true) { events |= Int16(POLLOUT) }
+                fds.append(pollfd(fd: fd, events: events, revents: 0))
+            }
+            let rc = poll(&fds, nfds_t(fds.count), pollTimeout())
+            if rc < 0 {
+                if errno == EINTR { continue }
+                log.error("poll failed: \(String(cString: strerror(errno)))")
+                break
+            }
+            if fds[2].revents != 0 { handleSignals() }
+            if fds[1].revents != 0 { for event in playerEvents.take() { handle(event) } }
+            if fds[0].revents != 0 { acceptClients() }
+            for (i, fd) in order.enumerated() where fds[i + 3].revents != 0 {
+                service(fd, readable: fds[i + 3].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0)
+            }
+            checkpointIfDue()
+        }
+        shutdown()
+        return 0
+    }
+
+    /// Milliseconds until the next checkpoint while playing; forever otherwise (an idle or
+    /// paused daemon does not wake up).
+    private func pollTimeout() -> Int32 {
+        guard let due = nextCheckpoint else { return -1 }
+        return Int32(max(0, min(60_000, (due - Daemon.now()) * 1000 + 1)))
+    }
+
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    private func acceptClients() {
+        while true {
+            let fd = accept(listenFD, nil, nil)
+            if fd < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            guard let uid = UnixSocket.peerUID(fd), uid == getuid() else {
+                log.warning("refused a connection from uid \(UnixSocket.peerUID(fd).map(String.init) ?? "unknown") (only uid \(getuid()) may control this daemon)")
+                close(fd)
+                continue
+            }
+            let session = ClientSession(fd: fd, id: nextSessionID)
+            nextSessionID += 1
+            sessions[fd] = session
+            log.debug("client \(session.id) connected")
+        }
+    }
+
+    private func service(_ fd: Int32, readable: Bool) {
+        guard let session = sessions[fd] else { return }
+        if readable {
+            let (lines, open, tooLong) = session.receive()
+            for _ in 0..<tooLong {
+                session.send(reply(id: .null, error: .badRequest("The request is longer than \(ClientSession.maxLine) bytes.")))
+            }
+            for line in lines where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
+                session.send(answer(line, from: session))
+                if !running { break }
+            }
+            if !open { session.closing = true }
+        }
+        if !session.flush() || (session.closing && session.output.isEmpty) {
+            drop(session)
+        }
+    }
+
+    private func drop(_ session: ClientSession) {
+        close(session.fd)
+        sessions[session.fd] = nil
+        log.debug("client \(session.id) disconnected")
+    }
+
+    /// Parses one request line and runs it; always returns a reply.
+    private func answer(_ line: [UInt8], from session: ClientSession) -> JSON {
+        let json: JSON
+        do {
+            json = try JSONParser.parse(line)
+        } catch {
+            return reply(id: .null, error: .badRequest("The request is not valid JSON: \(error)."))
+        }
+        do {
+            let request = try Request(json)
+            let data = try dispatch(request, session: session)
+            return reply(id: request.id, data: data)
+        } catch {
+            return reply(id: json["id"] ?? .null, error: error)
+        }
+    }
+
+    func reply(id: JSON, data: JSON) -> JSON {
+        ["id": id, "ok": true, "data": data]
+    }
+
+    func reply(id: JSON, error: WireError) -> JSON {
+        ["id": id, "ok": false, "error": error.json]
+    }
+
+    func broadcast(_ event: String, _ data: JSON) {
+        let message: JSON = ["event": .string(event), "data": data]
+        for session in sessions.values where session.subscribed {
+            session.send(message)
+            if !session.flush() {
+                log.warning("client \(session.id) does not read its events; disconnecting it")
+                drop(session)
+            }
+        }
+    }
+
+    // MARK: player events
+
+    private func handle(_ event: PlayerEvent) {
+        switch event {
+        case let .stateChanged(status):
+            remember(status, durable: status.state != .playing)
+            nextCheckpoint = status.state == .playing ? Daemon.now() + config.checkpointInterval : nil
+            broadcast("state", statusJSON(status))
+        case let .seeked(status):
+            remember(status, durable: true)
+            broadcast("seek", statusJSON(status))
+            announceChapterChange(status)
+        case let .crossed(_, status):
+            announceChapterChange(status)
+        case let .ended(path, duration):
+            store.update(path: path, position: duration, duration: duration, finished: true)
+            saveStore(durable: true)
+            let episode = nowPlaying.map { episodeJSON($0.episode) } ?? .null
+            nowPlaying = nil
+            lastChapterNumber = nil
+            nextCheckpoint = nil
+            log.info("finished \(path)")
+            broadcast("end", ["episode": episode])
+        case let .outputLost(error, status):
+            log.error(error.message)
+            remember(status, durable: true)
+            nextCheckpoint = nil
+            broadcast("output_lost", statusJSON(status))
+        }
+    }
+
+    private func announceChapterChange(_ status: PlayerStatus) {
+        guard let now = nowPlaying else { return }
+        let number = now.chapters.current(at: status.position)?.number
+        guard number != lastChapterNumber else { return }
+        lastChapterNumber = number
+        if let number { log.debug("chapter \(number)/\(now.chapters.count)") }
+        broadcast("chapter", statusJSON(status))
+    }
+
+    /// Records the player's position for the current episode.
+    func remember(_ status: PlayerStatus, durable: Bool) {
+        if let path = status.path, status.state != .stopped {
+            store.update(path: path, position: status.position, duration: status.duration)
+        }
+        saveStore(durable: durable)
+    }
+
+    func saveStore(durable: Bool) {
+        do {
+            try store.save(durable: durable)
+            if storeProblem != nil { log.notice("saving positions works again") }
+            storeProblem = nil
+        } catch {
+            if storeProblem == nil { log.error("Cannot save positions: \(error).") }
+            storeProblem = "Cannot save positions: \(error)."
+        }
+    }
+
+    private func checkpointIfDue() {
+        guard let due = nextCheckpoint, Daemon.now() >= due else { return }
+        let status = player.status()
+        remember(status, durable: false)
+        announceChapterChange(status)
+        nextCheckpoint = status.state == .playing ? Daemon.now() + config.checkpointInterval : nil
+    }
+
+    // MARK: signals and shutdown
+
+    private func handleSignals() {
+        for signal in signals.take() {
+            switch signal {
+            case SIGHUP:
+                reloadConfig()
+            default:
+                log.info("signal \(signal): saving and exiting")
+                running = false
+            }
+        }
+    }
+
+    func reloadConfig() {
+        do {
+            config = try Config.load(path: configPath)
+            Log.configure(threshold: options.verbose ? .debug : Log.Level(name: config.logLevel.rawValue) ?? .info,
+                          environment: options.environment)
+            log.info("reloaded \(configPath)")
+        } catch {
+            log.error("\(error.description) Keeping the previous configuration.")
+        }
+    }
+
+    private func shutdown() {
+        let status = player.status()
+        remember(status, durable: true)
+        player.shutdown()
+        for session in sessions.values {
+            _ = session.flush()
+            close(session.fd)
+        }
+        sessions.removeAll()
+        close(listenFD)
+        unlink(socketPath)
+        log.info("stopped")
+    }
+}

@@ -1,0 +1,81 @@
+import Glibc
+import WDFCore
+
+/// Unix stream socket helpers: the listening socket's life cycle, peer credentials.
+enum UnixSocket {
+    static func address(_ path: String) throws(SystemError) -> sockaddr_un {
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        let capacity = MemoryLayout.size(ofValue: addr.sun_path)
+        guard bytes.count < capacity else { throw SystemError("bind", path, code: ENAMETOOLONG) }
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        return addr
+    }
+
+    /// True if a daemon answers on `path`.
+    static func isLive(_ path: String) -> Bool {
+        guard var addr = try? address(path) else { return false }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        return rc == 0
+    }
+
+    /// Binds and listens on `path` (directory made 0700, socket 0600). A socket file nobody
+    /// answers on is a leftover of a killed daemon and is replaced; a live one is an error.
+    static func listen(at path: String) throws(DaemonError) -> Int32 {
+        let directory = FileSystem.directoryName(path)
+        do {
+            try FileSystem.makeDirectory(directory, mode: 0o700)
+        } catch {
+            throw DaemonError("Cannot create the socket directory \(directory): \(error.reason).")
+        }
+        if FileSystem.exists(path) {
+            if isLive(path) {
+                throw DaemonError("Another wdfplayd is already running on \(path).")
+            }
+            unlink(path)
+        }
+        do {
+            var addr = try address(path)
+            let fd = try sys("socket", path) {
+                socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            }
+            let oldMask = umask(0o177)
+            defer { umask(oldMask) }
+            do throws(SystemError) {
+                try sys("bind", path) {
+                    withUnsafePointer(to: &addr) {
+                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+                    }
+                }
+                chmod(path, 0o600)
+                try sys("listen", path) { Glibc.listen(fd, 64) }
+            } catch {
+                close(fd)
+                throw error
+            }
+            return fd
+        } catch let error as SystemError {
+            throw DaemonError("Cannot listen on \(path): \(error.reason).")
+        } catch {
+            throw DaemonError("Cannot listen on \(path): \(error).")
+        }
+    }
+
+    /// The uid of the process at the other end.
+    static func peerUID(_ fd: Int32) -> uid_t? {
+        struct PeerCredentials { var pid: pid_t = 0; var uid: uid_t = 0; var gid: gid_t = 0 }  // struct ucred
+        var cred = PeerCredentials()
+        var len = socklen_t(MemoryLayout<PeerCredentials>.size)
+        guard getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 else { return nil }
+        return cred.uid
+    }
+}

@@ -1,0 +1,8 @@
+import ArgumentParser
+import WDFClient
+
+struct Pause: SimpleCommand {
+    static let configuration = CommandConfiguration(abstract: "Pause (the position is saved).")
+    @OptionGroup var connection: ConnectionOptions
+    var command: String { "pause" }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+import WDFClient
+
+struct Prev: SimpleCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Go to the start of this chapter, or to the previous one within its first 5 seconds.",
+        aliases: ["previous"])
+    @OptionGroup var connection: ConnectionOptions
+    var command: String { "prev" }
+}
