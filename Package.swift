@@ -7,6 +7,7 @@ let package = Package(
         .executable(name: "wdfplayd", targets: ["wdfplayd"]),
         .executable(name: "wdfplay", targets: ["wdfplay"]),
         .executable(name: "wdfctl", targets: ["wdfctl"]),
+        .executable(name: "wdfplay-config", targets: ["wdfplay-config"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -23,18 +24,22 @@ let package = Package(
         .target(name: "WDFCore"),
         .target(name: "WDFConfig", dependencies: ["WDFCore", "TOMLKit"]),
         .target(name: "WDFAudio", dependencies: ["WDFCore", "CMPG123", "CPulse"]),
-        .target(name: "WDFDaemon", dependencies: ["WDFCore", "WDFConfig", "WDFAudio", "CLinux"]),
+        .target(name: "WDFDaemon", dependencies: ["WDFCore", "WDFAudio", "CLinux"]),
         .target(name: "WDFClient", dependencies: [
             "WDFCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "wdfplayd", dependencies: [
-            "WDFDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        // The daemon parses its four flags itself: ArgumentParser and TOMLKit would bring
+        // Foundation into a process that stays resident (see DaemonArguments).
+        .executableTarget(name: "wdfplayd", dependencies: ["WDFDaemon"]),
         .executableTarget(name: "wdfplay", dependencies: [
             "WDFClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "wdfctl", dependencies: [
             "WDFClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Checks and prints config.toml; the only program that links TOMLKit (and so Foundation).
+        .executableTarget(name: "wdfplay-config", dependencies: [
+            "WDFConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "WDFCoreTests", dependencies: ["WDFCore"]),
         .testTarget(name: "WDFConfigTests", dependencies: ["WDFConfig"]),

@@ -23,16 +23,19 @@ public final class MP3Decoder: AudioDecoder {
         guard let mh = mpg123_new(nil, &err) else {
             throw AudioError(.decodeFailed, "libmpg123 could not start: \(String(cString: mpg123_plain_strerror(err))).")
         }
-        handle = mh
-        self.path = path
-        format = AudioFormat(sampleRate: 44100, channels: 2)
+        // Everything that can fail happens before `self` exists, so a failure frees exactly once.
+        let opened: (fd: Int32, format: AudioFormat)
         do {
-            try configure()
-            try openFile()
+            try MP3Decoder.configure(mh, path: path)
+            opened = try MP3Decoder.open(mh, path: path)
         } catch {
             mpg123_delete(mh)
             throw error
         }
+        handle = mh
+        fileDescriptor = opened.fd
+        format = opened.format
+        self.path = path
         if scan {
             _ = mpg123_scan(handle)
         }
@@ -43,14 +46,20 @@ public final class MP3Decoder: AudioDecoder {
     deinit {
         mpg123_close(handle)
         mpg123_delete(handle)
+        Glibc.close(fileDescriptor)
     }
 
     private func check(_ rc: Int32, _ call: StaticString) throws(AudioError) {
+        try MP3Decoder.check(rc, call, handle, path)
+    }
+
+    private static func check(_ rc: Int32, _ call: StaticString, _ handle: OpaquePointer, _ path: String) throws(AudioError) {
         guard rc != MPG123_OK.rawValue else { return }
         throw AudioError(.decodeFailed, "\(path): \(call) failed: \(String(cString: mpg123_strerror(handle))).")
     }
 
-    private func configure() throws(AudioError) {
+    private static func configure(_ handle: OpaquePointer, path: String) throws(AudioError) {
+        func check(_ rc: Int32, _ call: StaticString) throws(AudioError) { try MP3Decoder.check(rc, call, handle, path) }
         let add = MPG123_GAPLESS.rawValue | MPG123_QUIET.rawValue | MPG123_SKIP_ID3V2.rawValue
         try check(mpg123_param2(handle, Int32(MPG123_ADD_FLAGS.rawValue), Int(add), 0), "mpg123_param(ADD_FLAGS)")
         try check(mpg123_param2(handle, Int32(MPG123_REMOVE_FLAGS.rawValue), Int(MPG123_AUTO_RESAMPLE.rawValue), 0), "mpg123_param(REMOVE_FLAGS)")
@@ -67,7 +76,7 @@ public final class MP3Decoder: AudioDecoder {
         }
     }
 
-    private func openFile() throws(AudioError) {
+    private static func open(_ handle: OpaquePointer, path: String) throws(AudioError) -> (fd: Int32, format: AudioFormat) {
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))
@@ -78,27 +87,29 @@ public final class MP3Decoder: AudioDecoder {
             Glibc.close(fd)
             throw AudioError(.openFailed, "\(path) is not a regular file.")
         }
-        // libmpg123 reads through our descriptor; mpg123_close does not close it, so the
-        // decoder's deinit order (close handle) leaves `fd` to this scope's owner below.
+        if st.st_size == 0 {
+            Glibc.close(fd)
+            throw AudioError(.notMP3, "\(path) is empty (0 bytes).")
+        }
+        // libmpg123 reads through our descriptor; mpg123_close does not close it (deinit does).
         let rc = mpg123_open_fd(handle, fd)
         guard rc == MPG123_OK.rawValue else {
             Glibc.close(fd)
             throw AudioError(.notMP3, "\(path) cannot be read as MP3: \(String(cString: mpg123_strerror(handle))).")
         }
-        fileDescriptor = fd
         var rate = 0
         var channels: Int32 = 0
         var encoding: Int32 = 0
         let frc = mpg123_getformat(handle, &rate, &channels, &encoding)
         guard frc == MPG123_OK.rawValue, rate > 0, channels > 0 else {
+            mpg123_close(handle)
+            Glibc.close(fd)
             throw AudioError(.notMP3, "\(path) is not an MP3 file (no MPEG audio frame found).")
         }
-        format = AudioFormat(sampleRate: rate, channels: Int(channels))
+        return (fd, AudioFormat(sampleRate: rate, channels: Int(channels)))
     }
 
-    private var fileDescriptor: Int32 = -1 {
-        willSet { if fileDescriptor >= 0 { Glibc.close(fileDescriptor) } }
-    }
+    private let fileDescriptor: Int32
 
     public var positionFrames: Int {
         let t = mpg123_tell(handle)

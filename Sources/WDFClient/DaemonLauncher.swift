@@ -4,27 +4,11 @@ import WDFCore
 /// Starts `wdfplayd` in the background when nothing answers on the socket, and waits until it
 /// listens (it writes one byte to a pipe we pass it: no polling, no sleeps).
 public enum DaemonLauncher {
-    /// `wdfplayd` beside this executable, else on $PATH.
-    static func daemonExecutable(environment: [String: String]) -> String? {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        if n > 0 {
-            let me = buffer[0..<n].withUnsafeBufferPointer { String(decoding: UnsafeRawBufferPointer($0), as: UTF8.self) }
-            let beside = FileSystem.directoryName(me) + "/wdfplayd"
-            if access(beside, X_OK) == 0 { return beside }
-        }
-        for dir in (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":") {
-            let candidate = "\(dir)/wdfplayd"
-            if access(candidate, X_OK) == 0 { return candidate }
-        }
-        return nil
-    }
-
     /// Spawns the daemon detached (own session, stdin /dev/null, stdout and stderr to `logFile`)
     /// and returns once it is listening on `socketPath`.
     public static func start(socketPath: String, logFile: String, environment: [String: String],
                              timeoutSeconds: Int32 = 10) throws(ClientError) {
-        guard let executable = daemonExecutable(environment: environment) else {
+        guard let executable = Executable.sibling("wdfplayd", environment: environment) else {
             throw .connection("Cannot find wdfplayd beside wdfplay or on PATH.")
         }
         try? FileSystem.makeDirectory(FileSystem.directoryName(logFile), mode: 0o700)

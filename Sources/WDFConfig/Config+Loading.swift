@@ -1,5 +1,6 @@
 import Glibc
 import TOMLKit
+import WDFCore
 
 extension Config {
     /// Largest configuration file accepted.

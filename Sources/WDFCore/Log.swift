@@ -10,8 +10,19 @@ public struct Log: Sendable {
 
         public static func < (a: Level, b: Level) -> Bool { a.rawValue > b.rawValue }
 
+        public var name: String {
+            switch self {
+            case .trace: "trace"
+            case .debug: "debug"
+            case .info: "info"
+            case .notice: "notice"
+            case .warning: "warning"
+            case .error: "error"
+            }
+        }
+
         public init?(name: String) {
-            guard let level = Level.allCases.first(where: { "\($0)" == name.lowercased() }) else { return nil }
+            guard let level = Level.allCases.first(where: { $0.name == name.lowercased() }) else { return nil }
             self = level
         }
     }
@@ -40,7 +51,7 @@ public struct Log: Sendable {
         if Log.journal {
             line = "<\(min(level.rawValue, 7))>\(label): \(message())\n"
         } else {
-            line = "\(Log.timestamp()) \(level) \(label): \(message())\n"
+            line = "\(Log.timestamp()) \(level.name) \(label): \(message())\n"
         }
         var bytes = Array(line.utf8)
         _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }

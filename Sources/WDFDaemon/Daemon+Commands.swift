@@ -1,5 +1,4 @@
 import WDFAudio
-import WDFConfig
 import WDFCore
 
 /// The protocol as one table: command name → handler. Arguments are checked by `Request`.

@@ -1,6 +1,5 @@
 import Glibc
 import WDFAudio
-import WDFConfig
 import WDFCore
 
 /// wdfplayd: the control socket, the resume store and the episode in play, around one
@@ -53,11 +52,7 @@ public final class Daemon {
         signals = try SignalWatch()
         paths = XDGPaths(environment: options.environment)
         configPath = options.configPath ?? paths.configFile
-        do {
-            config = try Config.load(path: configPath)
-        } catch {
-            throw DaemonError(error.description)
-        }
+        config = try ConfigReader.load(path: configPath, environment: options.environment)
         Log.configure(threshold: options.verbose ? .debug : Log.Level(name: config.logLevel.rawValue) ?? .info,
                       environment: options.environment)
         socketPath = paths.socketPath(override: options.socketPath, environment: options.environment)
@@ -293,12 +288,12 @@ public final class Daemon {
 
     func reloadConfig() {
         do {
-            config = try Config.load(path: configPath)
+            config = try ConfigReader.load(path: configPath, environment: options.environment)
             Log.configure(threshold: options.verbose ? .debug : Log.Level(name: config.logLevel.rawValue) ?? .info,
                           environment: options.environment)
             log.info("reloaded \(configPath)")
         } catch {
-            log.error("\(error.description) Keeping the previous configuration.")
+            log.error("\(error.message) Keeping the previous configuration.")
         }
     }
 

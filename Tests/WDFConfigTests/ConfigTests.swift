@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 import WDFConfig
+import WDFCore
 
 // MARK: - Helpers
 

@@ -1,4 +1,3 @@
-import WDFCore
 
 /// The settings of `~/.config/wdfplay/config.toml` (see `Config/config.toml` for the documented file).
 ///
@@ -91,7 +90,7 @@ public struct Config: Sendable, Equatable {
     }
 
     /// `$HOME` of this process (as `XDGPaths` resolves it).
-    static var currentHome: String {
+    package static var currentHome: String {
         XDGPaths(environment: Environment.current).home
     }
 }
@@ -117,7 +116,7 @@ public enum LogLevel: String, Sendable, CaseIterable, Comparable {
 }
 
 /// The keys of the file, in documentation order.
-enum ConfigKey: String, CaseIterable {
+package enum ConfigKey: String, CaseIterable {
     case library
     case series
     case resumeRewind = "resume_rewind"

@@ -1,0 +1,50 @@
+import Glibc
+import ArgumentParser
+import WDFConfig
+import WDFCore
+
+@main
+struct WDFPlayConfig: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wdfplay-config",
+        abstract: "Check config.toml and print the settings wdfplay will use.",
+        discussion: """
+            Reads $XDG_CONFIG_HOME/wdfplay/config.toml (or --file). A mistake is reported as one line \
+            naming the file, line and key, with exit status 1. wdfplayd runs this program to read its \
+            configuration. Every key and its default is documented in the config.toml the project ships.
+            """,
+        version: wdfplayVersion)
+
+    @Option(help: "The configuration file (default: $XDG_CONFIG_HOME/wdfplay/config.toml).")
+    var file: String?
+
+    @Flag(help: "Print the settings as one JSON object.")
+    var json = false
+
+    func run() throws {
+        let environment = Environment.current
+        let path = file ?? Config.defaultPath(environment: environment)
+        let config: Config
+        do {
+            config = try Config.load(path: path)
+        } catch {
+            printError(error.description)
+            throw ExitCode(1)
+        }
+        if json {
+            print(config.json.serialized)
+            return
+        }
+        print("# \(path)\(FileSystem.exists(path) ? "" : " (absent: all defaults)")")
+        if case let .object(pairs) = config.json {
+            for (key, value) in pairs where key != "library_is_default" {
+                print("\(key) = \(value.serialized)")
+            }
+        }
+    }
+}
+
+func printError(_ message: String) {
+    var line = Array("\(message)\n".utf8)
+    _ = line.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+}
