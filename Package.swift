@@ -44,6 +44,7 @@ let package = Package(
         .testTarget(name: "WDFCoreTests", dependencies: ["WDFCore"]),
         .testTarget(name: "WDFConfigTests", dependencies: ["WDFConfig"]),
         .testTarget(name: "WDFAudioTests", dependencies: ["WDFAudio"]),
+        .testTarget(name: "WDFDaemonTests", dependencies: ["WDFDaemon"]),
         .testTarget(name: "EndToEndTests", dependencies: ["WDFCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -60,14 +60,23 @@ public struct Episode: Sendable, Equatable {
     }
 
     /// The first run of 1–3 digits in a file name ("Korean War 03 - Third" → 3); longer runs
-    /// (years, dates, ids) are passed over.
+    /// (years, ids) and dates such as 2018-01-31 are passed over.
     public static func number(inFileName name: String) -> Int? {
+        func isDigit(_ c: Character) -> Bool { c.isASCII && c.isNumber }
         var index = name.startIndex
         while index < name.endIndex {
-            if name[index].isASCII, name[index].isNumber {
-                let run = name[index...].prefix(while: { $0.isASCII && $0.isNumber })
-                if run.count <= 3, let n = Int(run) { return n }
+            if isDigit(name[index]) {
+                let run = name[index...].prefix(while: isDigit)
                 index = run.endIndex
+                if run.count >= 4 {
+                    // A date: skip the "-MM-DD" that follows the year.
+                    while index < name.endIndex, name[index] == "-" || name[index] == ".",
+                          name.index(after: index) < name.endIndex, isDigit(name[name.index(after: index)]) {
+                        index = name[name.index(after: index)...].prefix(while: isDigit).endIndex
+                    }
+                    continue
+                }
+                if let n = Int(run) { return n }
             } else {
                 index = name.index(after: index)
             }
