@@ -6,9 +6,9 @@ import CPulse
 /// so they may be called from any one thread (the playback thread). Callbacks run on the
 /// mainloop's thread with the lock held and only record state, signal, and call `onWritable`.
 ///
-/// Heard position: libpulse's stream time is the read index minus the sink's latency, i.e. what is
-/// coming out of the speaker now. A flush moves the write index back to the read index, so the
-/// first newly written byte is heard when the stream time reaches the read index at the flush.
+/// Heard position: the server's read index minus the sink's latency is what is coming out of the
+/// speaker now. A flush moves the write index back to the read index, so the first newly written
+/// byte is heard when that time reaches the read index at the flush (`baseUsec`).
 public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: state guarded by the pa mainloop lock
     public var onWritable: (@Sendable () -> Void)?
     public private(set) var failure: AudioError?
@@ -169,8 +169,8 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
         let target = UInt32(Double(format.bytesPerSecond) * bufferSeconds) / UInt32(format.bytesPerFrame) * UInt32(format.bytesPerFrame)
         var attr = pa_buffer_attr(maxlength: UInt32.max, tlength: target, prebuf: UInt32.max,
                                   minreq: target / 4, fragsize: UInt32.max)
-        let flags = pa_stream_flags_t(rawValue: PA_STREAM_START_CORKED.rawValue | PA_STREAM_INTERPOLATE_TIMING.rawValue
-                                                | PA_STREAM_ADJUST_LATENCY.rawValue)
+        // No AUTO_TIMING_UPDATE: its timer would wake a paused daemon; positions are read on demand.
+        let flags = pa_stream_flags_t(rawValue: PA_STREAM_START_CORKED.rawValue | PA_STREAM_ADJUST_LATENCY.rawValue)
         var volume = pa_cvolume()
         pa_cvolume_set(&volume, UInt32(format.channels), pa_volume_t(UInt64(PA_VOLUME_NORM) * UInt64(max(0, volumePercent)) / 100))
         let rc = volumePercent == 100
@@ -236,8 +236,6 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
         try checkPulse(pa_stream_write(s, bytes.baseAddress, bytes.count, nil, 0, PA_SEEK_RELATIVE), "pa_stream_write", context: context)
         writtenBytes += bytes.count
         drained = false
-        // Keep the interpolation anchored without a periodic timer: we are awake anyway.
-        if let op = pa_stream_update_timing_info(s, nil, nil) { pa_operation_unref(op) }
     }
 
     public func setPaused(_ paused: Bool) throws(AudioError) {
@@ -297,12 +295,15 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
         pa_threaded_mainloop_lock(mainloop)
         defer { pa_threaded_mainloop_unlock(mainloop) }
         let s = try liveStream()
-        // A fresh reading from the server (one local round trip) rather than an extrapolation:
-        // the server may not be consuming yet (a sink waking up), which interpolation cannot know.
+        // A fresh reading from the server (one local round trip) rather than libpulse's
+        // extrapolation, which keeps the clock running while a waking sink has not consumed
+        // anything yet (seen with the null sink: up to 0.9 s of "heard" silence).
         try wait(pa_stream_update_timing_info(s, PulseSink.operationDone, unmanagedSelf), "pa_stream_update_timing_info")
-        var usec: pa_usec_t = 0
-        if pa_stream_get_time(s, &usec) < 0 { return 0 }
-        let heard = usec > baseUsec ? Double(usec - baseUsec) / 1_000_000 : 0
+        guard let info = pa_stream_get_timing_info(s) else { return 0 }
+        // The byte at the read index leaves the sink after the sink's own latency.
+        let readUsec = Double(pa_bytes_to_usec(UInt64(max(0, info.pointee.read_index)), pa_stream_get_sample_spec(s)))
+        let heardUsec = readUsec - Double(info.pointee.sink_usec) - Double(baseUsec)
+        let heard = max(0, heardUsec / 1_000_000)
         return min(heard, Double(writtenBytes) / Double(format.bytesPerSecond))
     }
 
@@ -332,3 +333,4 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
         }
     }
 }
+
