@@ -204,6 +204,9 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
     private func checkBoundaries() {
         guard state == .playing, !boundaries.isEmpty else { return }
         let before = lastChecked
+        // Ask the server where playback is only when a boundary has been written past.
+        let written = segmentStart + sink.writtenSeconds
+        guard boundaries.contains(where: { $0 > before && $0 <= written }) else { return }
         let now = heardPosition()
         guard now > before else { return }
         lastChecked = now

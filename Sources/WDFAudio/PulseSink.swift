@@ -31,7 +31,7 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
     ///   - device: sink name, nil for the server default.
     ///   - bufferSeconds: target buffer; pause and seek do not wait for it (cork and flush act at once).
     public init(applicationName: String = "wdfplay", device: String? = nil, volumePercent: Int = 100,
-                bufferSeconds: Double = 0.5) throws(AudioError) {
+                bufferSeconds: Double = 1.0) throws(AudioError) {
         guard let ml = pa_threaded_mainloop_new() else {
             throw AudioError(.outputFailed, "Could not create the PulseAudio main loop.")
         }
