@@ -29,7 +29,13 @@ public struct ConnectionOptions: ParsableArguments {
                 guard startingDaemon, case .notRunning = error else { throw error }
                 let env = environment
                 let log = XDGPaths(environment: env).stateDirectory + "/wdfplayd.log"
-                try DaemonLauncher.start(socketPath: socketPath, logFile: log, environment: env)
+                do throws(ClientError) {
+                    try DaemonLauncher.start(socketPath: socketPath, logFile: log, environment: env)
+                } catch {
+                    // Another wdfplay may have started the daemon at the same moment: use it.
+                    guard let raced = try? ControlClient(socketPath: socketPath) else { throw error }
+                    return try body(raced)
+                }
                 client = try ControlClient(socketPath: socketPath)
             }
             return try body(client)

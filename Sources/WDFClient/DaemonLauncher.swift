@@ -54,12 +54,15 @@ public enum DaemonLauncher {
         if n == 1 { return }
         var status: Int32 = 0
         _ = waitpid(pid, &status, WNOHANG)
-        throw .connection("wdfplayd exited at start-up: \(lastLine(of: logFile) ?? "see \(logFile)")")
+        throw .connection("wdfplayd could not start: \(lastLine(of: logFile) ?? "see \(logFile)")")
     }
 
     private static func lastLine(of file: String) -> String? {
         guard let bytes = try? FileSystem.read(file, limit: 16 << 20) else { return nil }
         let text = String(decoding: bytes, as: UTF8.self)
-        return text.split(separator: "\n").last.map(String.init)
+        guard let line = text.split(separator: "\n").last else { return nil }
+        // Drop the log prefix ("2026-11-29 07:02:39.009 error wdf.daemon: ").
+        if let label = line.firstRange(of: "wdf.daemon: ") { return String(line[label.upperBound...]) }
+        return String(line)
     }
 }

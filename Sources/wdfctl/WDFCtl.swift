@@ -1,7 +1,7 @@
 import ArgumentParser
 import WDFCore
 
-@main
+
 struct WDFCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wdfctl",
