@@ -40,6 +40,9 @@ public final class Daemon {
     let playerEvents: Mailbox<PlayerEvent>
     let signals: SignalWatch
     var listenFD: Int32 = -1
+    /// True when systemd owns the socket file (socket activation): we neither bind nor unlink it.
+    var socketFromSystemd = false
+    let notifier: SystemdNotifier?
     var sessions: [Int32: ClientSession] = [:]
     var nextSessionID = 1
     var nowPlaying: NowPlaying?
@@ -73,14 +76,22 @@ public final class Daemon {
         }
         let events = playerEvents
         player = PlayerControl(sink: sink, events: { events.post($0) })
-        listenFD = try UnixSocket.listen(at: socketPath)
-        log.info("listening on \(socketPath)")
+        notifier = SystemdNotifier(environment: options.environment)
+        if let inherited = SocketActivation.listeningSocket(environment: options.environment) {
+            listenFD = inherited
+            socketFromSystemd = true
+            log.info("listening on the socket passed by systemd")
+        } else {
+            listenFD = try UnixSocket.listen(at: socketPath)
+            log.info("listening on \(socketPath)")
+        }
     }
 
     // MARK: the loop
 
     /// Serves until `quit` or SIGTERM/SIGINT; returns the exit status.
     public func run() -> Int32 {
+        notifier?.send("READY=1\nSTATUS=Idle")
         while running {
             var fds: [pollfd] = [
                 pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0),
@@ -208,6 +219,7 @@ public final class Daemon {
     // MARK: player events
 
     private func handle(_ event: PlayerEvent) {
+        defer { if let notifier { notifier.status(serviceStatus(player.status())) } }
         switch event {
         case let .stateChanged(status):
             remember(status, durable: status.state != .playing)
@@ -270,6 +282,25 @@ public final class Daemon {
         remember(status, durable: false)
         announceChapterChange(status)
         nextCheckpoint = status.state == .playing ? Daemon.now() + config.checkpointInterval : nil
+        notifier?.status(serviceStatus(status))
+    }
+
+    /// "Playing Korean War #6 — 12:34/33:00, chapter 3/6" for `systemctl --user status`.
+    func serviceStatus(_ status: PlayerStatus) -> String {
+        guard status.state != .stopped, let now = nowPlaying else { return "Idle" }
+        var text = status.state == .playing ? "Playing " : "Paused "
+        if let series = now.episode.series, let number = now.episode.number, !series.isEmpty {
+            text += "\(series) #\(number)"
+        } else {
+            text += now.episode.title
+        }
+        text += " — \(TimeFormat.clock(status.position))"
+        if let duration = status.duration { text += "/\(TimeFormat.clock(duration))" }
+        if let chapter = now.chapters.current(at: status.position) {
+            text += ", chapter \(chapter.number)/\(now.chapters.count)"
+        }
+        if status.outputError != nil { text += " (output lost)" }
+        return text
     }
 
     // MARK: signals and shutdown
@@ -298,6 +329,7 @@ public final class Daemon {
     }
 
     private func shutdown() {
+        notifier?.send("STOPPING=1\nSTATUS=Saving and exiting")
         let status = player.status()
         remember(status, durable: true)
         player.shutdown()
@@ -307,7 +339,7 @@ public final class Daemon {
         }
         sessions.removeAll()
         close(listenFD)
-        unlink(socketPath)
+        if !socketFromSystemd { unlink(socketPath) }
         log.info("stopped")
     }
 }
