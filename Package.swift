@@ -45,7 +45,8 @@ let package = Package(
         .testTarget(name: "WDFConfigTests", dependencies: ["WDFConfig"]),
         .testTarget(name: "WDFAudioTests", dependencies: ["WDFAudio"]),
         .testTarget(name: "WDFDaemonTests", dependencies: ["WDFDaemon"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["WDFCore"]),
+        .testTarget(name: "ServiceTests", dependencies: ["wdfplayd", "wdfplay", "wdfctl", "wdfplay-config"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["WDFCore", "wdfplayd", "wdfplay", "wdfctl", "wdfplay-config"]),
     ],
     swiftLanguageModes: [.v6]
 )

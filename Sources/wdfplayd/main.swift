@@ -3,6 +3,7 @@ import WDFCore
 import WDFDaemon
 
 // wdfplayd: parse the flags, start the daemon, tell whoever started us that it listens, serve.
+Log.configure(threshold: .info, environment: Environment.current)
 let arguments: DaemonArguments
 do {
     arguments = try DaemonArguments(Array(CommandLine.arguments.dropFirst()))
