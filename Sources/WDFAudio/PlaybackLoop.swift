@@ -231,9 +231,10 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         let heard = heardPosition()
         outputError = error
         sink.close()
-        if state == .playing { state = .paused }
+        let wasPlaying = state == .playing
+        if wasPlaying { state = .paused }
         lastHeard = heard
-        events(.outputLost(error, status()))
+        events(.outputLost(error, status(), wasPlaying: wasPlaying))
     }
 
     // MARK: position

@@ -28,6 +28,7 @@ public enum PlayerEvent: Sendable, Equatable {
     case seeked(PlayerStatus)
     /// Everything in the file has been heard.
     case ended(path: String, duration: Double)
-    /// The output failed; the player paused itself at the heard position.
-    case outputLost(AudioError, PlayerStatus)
+    /// The output failed; the player paused itself at the heard position. `wasPlaying` tells
+    /// whether it was playing (and so should carry on once the output is back).
+    case outputLost(AudioError, PlayerStatus, wasPlaying: Bool)
 }

@@ -45,7 +45,9 @@ public struct ResumeStore: Sendable {
         do {
             json = try JSONParser.parse(bytes)
         } catch {
-            return setAside("it is not valid JSON (\(error))")
+            let note = setAside("it is not valid JSON (\(error))")
+            let recovered = salvage(bytes)
+            return note + (recovered > 0 ? " Recovered \(recovered) position(s) from it." : "")
         }
         guard case .object = json else { return setAside("it does not hold an object") }
         if let version = json["version"]?.intValue, version > ResumeStore.formatVersion {
@@ -66,6 +68,31 @@ public struct ResumeStore: Sendable {
                                    finished: value["finished"]?.boolValue ?? false,
                                    updated: value["updated"]?.intValue ?? 0)
         }
+    }
+
+    /// Reads whatever `"<path>":{"position":<seconds>` entries survive in a damaged file (a cut
+    /// write, a stray byte) so that one bad byte does not cost every episode its place.
+    private mutating func salvage(_ bytes: [UInt8]) -> Int {
+        let marker = Array(#"":{"position":"#.utf8)
+        var found = 0
+        var i = 0
+        while i + marker.count <= bytes.count {
+            guard bytes[i] == marker[0], Array(bytes[i..<(i + marker.count)]) == marker else { i += 1; continue }
+            // The key is the JSON string ending at bytes[i]; find its opening quote.
+            var start = i - 1
+            while start >= 0, !(bytes[start] == 0x22 && (start == 0 || bytes[start - 1] != 0x5C)) { start -= 1 }
+            var end = i + marker.count
+            while end < bytes.count, "0123456789.eE+-".utf8.contains(bytes[end]) { end += 1 }
+            if start >= 0, case let .string(path)? = try? JSONParser.parse(Array(bytes[start...i])),
+               let position = Double(String(decoding: bytes[(i + marker.count)..<end], as: UTF8.self)),
+               position.isFinite, position >= 0, records[path] == nil {
+                records[path] = Record(position: position, duration: nil, finished: false, updated: 0)
+                found += 1
+            }
+            i = end
+        }
+        if found > 0 { isDirty = true }
+        return found
     }
 
     private mutating func setAside(_ why: String) -> String {

@@ -16,10 +16,25 @@ final class ClientSession {
     var subscribed = false
     var discardingLongLine = false
     var closing = false
+    /// Monotonic time of the last bytes received (or of the connection).
+    var lastInput: Double
+    /// True once a whole request arrived.
+    var spoke = false
 
-    init(fd: Int32, id: Int) {
+    /// A client that has not sent a whole request this long after connecting, or that leaves a
+    /// line half-sent this long, is told so and disconnected.
+    static let silenceLimit = 10.0
+
+    init(fd: Int32, id: Int, now: Double) {
         self.fd = fd
         self.id = id
+        lastInput = now
+    }
+
+    /// When this client times out, or nil while it is a well-behaved idle client.
+    var deadline: Double? {
+        if !spoke || !input.isEmpty || discardingLongLine { return lastInput + ClientSession.silenceLimit }
+        return nil
     }
 
     func send(_ json: JSON) {

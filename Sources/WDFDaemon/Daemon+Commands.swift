@@ -51,6 +51,7 @@ extension Daemon {
         if status.state != .stopped { remember(status, durable: true) }
         let start = from ?? (restart ? 0 : store.startPosition(for: episode.path, rewind: config.resumeRewind))
         let loaded = try result(player.load(path: episode.path, position: start))
+        outputRecovery.stop()
         let chapters = ChapterList(episode.chapters, duration: loaded.duration)
         nowPlaying = NowPlaying(episode: episode, chapters: chapters, fromDemo: fromDemo)
         lastChapterNumber = chapters.current(at: loaded.position)?.number
@@ -151,7 +152,22 @@ extension Daemon {
     }
 
     private func setPaused(_ paused: Bool) throws(WireError) -> JSON {
-        guard player.status().state != .stopped else { throw .nothingPlaying() }
+        let status = player.status()
+        guard status.state != .stopped else { throw .nothingPlaying() }
+        if paused {
+            // The listener's pause wins over carrying on when the sound server returns.
+            outputRecovery.stop()
+        } else if status.outputError != nil {
+            // Resuming while the server is gone: try now, and keep trying if it is still away.
+            switch player.setPaused(false) {
+            case let .success(resumed):
+                outputRecovery.stop()
+                return statusJSON(resumed)
+            case let .failure(error):
+                outputRecovery.start()
+                throw WireError(error.code.rawValue, "\(error.message) Playback will resume when it is back.")
+            }
+        }
         return statusJSON(try result(player.setPaused(paused)))
     }
 
@@ -229,6 +245,7 @@ extension Daemon {
         let status = player.status()
         if status.state != .stopped { remember(status, durable: true) }
         let stopped = player.stop()
+        outputRecovery.stop()
         nowPlaying = nil
         lastChapterNumber = nil
         nextCheckpoint = nil

@@ -48,6 +48,8 @@ public final class Daemon {
     var nowPlaying: NowPlaying?
     var lastChapterNumber: Int?
     var nextCheckpoint: Double?
+    /// Set while the sound server is gone and playback should carry on when it returns.
+    var outputRecovery = OutputRecovery()
     var running = true
 
     public init(options: Options) throws(DaemonError) {
@@ -117,6 +119,8 @@ public final class Daemon {
                 service(fd, readable: fds[i + 3].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0)
             }
             checkpointIfDue()
+            retryOutputIfDue()
+            dropSilentClients()
         }
         shutdown()
         return 0
@@ -125,7 +129,8 @@ public final class Daemon {
     /// Milliseconds until the next checkpoint while playing; forever otherwise (an idle or
     /// paused daemon does not wake up).
     private func pollTimeout() -> Int32 {
-        guard let due = nextCheckpoint else { return -1 }
+        let due = [nextCheckpoint, outputRecovery.nextAttempt, sessionDeadline()].compactMap { $0 }.min()
+        guard let due else { return -1 }
         return Int32(max(0, min(60_000, (due - Daemon.now()) * 1000 + 1)))
     }
 
@@ -149,7 +154,7 @@ public final class Daemon {
                 close(fd)
                 continue
             }
-            let session = ClientSession(fd: fd, id: nextSessionID)
+            let session = ClientSession(fd: fd, id: nextSessionID, now: Daemon.now())
             nextSessionID += 1
             sessions[fd] = session
             log.debug("client \(session.id) connected")
@@ -160,6 +165,8 @@ public final class Daemon {
         guard let session = sessions[fd] else { return }
         if readable {
             let (lines, open, tooLong) = session.receive()
+            session.lastInput = Daemon.now()
+            if !lines.isEmpty { session.spoke = true }
             for _ in 0..<tooLong {
                 session.send(reply(id: .null, error: .badRequest("The request is longer than \(ClientSession.maxLine) bytes.")))
             }
@@ -170,6 +177,22 @@ public final class Daemon {
             if !open { session.closing = true }
         }
         if !session.flush() || (session.closing && session.output.isEmpty) {
+            drop(session)
+        }
+    }
+
+    /// The earliest time a silent or half-sent client times out.
+    private func sessionDeadline() -> Double? {
+        sessions.values.compactMap(\.deadline).min()
+    }
+
+    private func dropSilentClients() {
+        let now = Daemon.now()
+        for session in sessions.values where (session.deadline ?? .infinity) <= now {
+            session.send(reply(id: .null, error: WireError("timeout",
+                "No complete request within \(Int(ClientSession.silenceLimit)) s; closing the connection.")))
+            _ = session.flush()
+            log.debug("client \(session.id) timed out")
             drop(session)
         }
     }
@@ -240,11 +263,12 @@ public final class Daemon {
             nextCheckpoint = nil
             log.info("finished \(path)")
             broadcast("end", ["episode": episode])
-        case let .outputLost(error, status):
-            log.error(error.message)
+        case let .outputLost(error, status, wasPlaying):
+            log.error("\(error.message) Paused at \(TimeFormat.clock(status.position)).")
             remember(status, durable: true)
             nextCheckpoint = nil
             broadcast("output_lost", statusJSON(status))
+            if wasPlaying { outputRecovery.start() }
         }
     }
 
@@ -301,6 +325,19 @@ public final class Daemon {
         }
         if status.outputError != nil { text += " (output lost)" }
         return text
+    }
+
+    /// While the sound server is gone: try again with backoff, resume where it was heard.
+    private func retryOutputIfDue() {
+        guard let due = outputRecovery.nextAttempt, Daemon.now() >= due else { return }
+        guard player.status().state == .paused else { outputRecovery.stop(); return }
+        switch player.setPaused(false) {
+        case .success:
+            log.notice("the sound server is back; playing on")
+            outputRecovery.stop()
+        case .failure:
+            outputRecovery.failed()
+        }
     }
 
     // MARK: signals and shutdown

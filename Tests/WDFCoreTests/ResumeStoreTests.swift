@@ -39,6 +39,20 @@ struct ResumeStoreTests {
         #expect(store.startPosition(for: "/never.mp3", rewind: 3) == 0)
     }
 
+    @Test func truncatedFileKeepsTheEntriesBeforeTheCut() throws {
+        let dir = temporaryDirectory()
+        var store = ResumeStore(directory: dir)
+        store.update(path: "/a \"quoted\".mp3", position: 12.5, duration: 60)
+        store.update(path: "/b.mp3", position: 30, duration: 60)
+        try store.save(durable: false)
+        let full = try FileSystem.read(dir + "/positions.json")
+        try FileSystem.writeAtomically(dir + "/positions.json", Array(full.prefix(full.count - 20)), durable: false)
+        var again = ResumeStore(directory: dir)
+        let warning = again.load()
+        #expect(warning?.contains("Recovered") == true, "\(warning ?? "")")
+        #expect(again.record(for: "/a \"quoted\".mp3")?.position == 12.5)
+    }
+
     @Test func damagedFileIsSetAsideNotFatal() throws {
         let dir = temporaryDirectory()
         let file = dir + "/positions.json"
