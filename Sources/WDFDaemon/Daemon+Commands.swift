@@ -14,7 +14,8 @@ extension Daemon {
         ("seek", "seek: {position: s} absolute, or {offset: ±s} relative", { d, r, _ throws(WireError) in try d.seek(r) }),
         ("next", "next chapter", { d, _, _ throws(WireError) in try d.nextChapter() }),
         ("prev", "previous chapter (the start of this one after its first 5 s)", { d, _, _ throws(WireError) in try d.previousChapter() }),
-        ("chapter", "go to chapter {number: N} (1-based)", { d, r, _ throws(WireError) in try d.goToChapter(r) }),
+        ("chapter", "go to chapter {number: N} (1-based), or the first whose title contains {title: TEXT}",
+         { d, r, _ throws(WireError) in try d.goToChapter(r) }),
         ("chapters", "the chapters of the episode in play", { d, _, _ throws(WireError) in try d.chapterListJSON() }),
         ("status", "what plays, where, which chapter", { d, _, _ throws(WireError) in d.statusJSON(d.player.status()) }),
         ("stop", "stop playing (the position is kept)", { d, _, _ throws(WireError) in d.stop() }),
@@ -219,10 +220,21 @@ extension Daemon {
     }
 
     private func goToChapter(_ request: Request) throws(WireError) -> JSON {
-        guard let number = try request.integer("number") else { throw .badArgument("chapter needs \"number\" (1-based).") }
+        let number = try request.integer("number")
+        let title = try request.string("title")?.trimmingWhitespace()
+        guard number != nil || !(title ?? "").isEmpty else {
+            throw .badArgument("chapter needs \"number\" (1-based) or \"title\" (text to look for).")
+        }
         let (chapters, _) = try chaptersInPlay()
-        guard let span = chapters.span(number: number) else {
-            throw WireError("no_such_chapter", "There is no chapter \(number); this episode has \(chapters.count).")
+        if let number {
+            guard let span = chapters.span(number: number) else {
+                throw WireError("no_such_chapter", "There is no chapter \(number); this episode has \(chapters.count).")
+            }
+            return try jump(to: span)
+        }
+        let text = (title ?? "").lowercased()
+        guard let span = chapters.spans.first(where: { $0.title.lowercased().contains(text) }) else {
+            throw WireError("no_such_chapter", "No chapter title contains \"\(title ?? "")\".")
         }
         return try jump(to: span)
     }

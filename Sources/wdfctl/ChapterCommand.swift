@@ -3,14 +3,19 @@ import WDFClient
 import WDFCore
 
 struct ChapterCommand: SimpleCommand {
-    static let configuration = CommandConfiguration(commandName: "chapter", abstract: "Go to chapter N (1-based).")
-    @Argument(help: "Chapter number.")
-    var number: Int
+    static let configuration = CommandConfiguration(
+        commandName: "chapter", abstract: "Go to chapter N (1-based), or to the first chapter whose title contains TEXT.")
+    @Argument(help: ArgumentHelp("A chapter number, or text from its title (any case).", valueName: "N|TEXT"))
+    var chapter: String
     @OptionGroup var connection: ConnectionOptions
     var command: String { "chapter" }
-    var arguments: [(String, JSON)] { [("number", .number(Double(number)))] }
+    var arguments: [(String, JSON)] {
+        if let number = Int(chapter) { return [("number", .number(Double(number)))] }
+        return [("title", .string(chapter))]
+    }
 
     func validate() throws {
-        if number < 1 { throw ValidationError("Chapters are numbered from 1.") }
+        if let number = Int(chapter), number < 1 { throw ValidationError("Chapters are numbered from 1.") }
+        if chapter.trimmingWhitespace().isEmpty { throw ValidationError("Give a chapter number or some text from its title.") }
     }
 }
