@@ -9,6 +9,8 @@ public protocol AudioSink: AnyObject {
     func writableBytes() throws(AudioError) -> Int
     func write(_ bytes: UnsafeRawBufferPointer) throws(AudioError)
     func setPaused(_ paused: Bool) throws(AudioError)
+    /// Scales the volume at once (1 = normal), for fades.
+    func setGain(_ gain: Double) throws(AudioError)
     /// Starts playing what was written without waiting for the sink's prebuffer to fill
     /// (takes effect when not paused).
     func startNow() throws(AudioError)

@@ -16,6 +16,8 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
     /// Heard position at the last boundary check (crossings are (lastChecked, now]).
     private var lastChecked: Double = 0
     private var outputError: AudioError?
+    /// Volume scale for fades (1 = normal); reapplied to every new stream.
+    private var gain = 1.0
     private let buffer: UnsafeMutableRawBufferPointer
 
     init(sink: any AudioSink, decoderFactory: @escaping PlayerControl.DecoderFactory,
@@ -45,6 +47,9 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
                 break
             case let .watch(list):
                 boundaries = list
+            case let .gain(value):
+                gain = value
+                if decoder != nil, outputError == nil { try sink.setGain(value) }
             case .shutdown:
                 stop()
             }
@@ -77,6 +82,7 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         lastChecked = start
         reachedEnd = false
         outputError = nil
+        gain = 1
         try fill()
         try sink.startNow()
         try sink.setPaused(paused)
@@ -141,6 +147,7 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
     private func reopen(at position: Double) throws(AudioError) {
         guard let decoder else { return }
         try sink.open(format: decoder.format)
+        if gain != 1 { try sink.setGain(gain) }
         outputError = nil
         try decoder.seek(toFrame: Int(position * Double(decoder.format.sampleRate)))
         segmentStart = Double(decoder.positionFrames) / Double(decoder.format.sampleRate)

@@ -11,6 +11,7 @@ public final class PlayerControl: @unchecked Sendable {  // @unchecked: all muta
         case stop
         case status
         case watch([Double])
+        case gain(Double)
         case shutdown
     }
 
@@ -51,6 +52,9 @@ public final class PlayerControl: @unchecked Sendable {  // @unchecked: all muta
 
     /// Positions (seconds) whose crossing while playing produces a `.crossed` event; replaces the previous set.
     public func watch(boundaries: [Double]) { _ = send(.watch(boundaries.sorted())) }
+
+    /// Scales the output volume at once (1 = normal); kept across seeks, reset by `load`.
+    public func setGain(_ gain: Double) { _ = send(.gain(gain)) }
 
     /// Stops the thread after closing decoder and sink.
     public func shutdown() { _ = send(.shutdown) }

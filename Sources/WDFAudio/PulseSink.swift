@@ -245,6 +245,24 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
         try wait(pa_stream_cork(s, paused ? 1 : 0, PulseSink.operationDone, unmanagedSelf), "pa_stream_cork")
     }
 
+    /// Scales the stream's volume (1 = the configured volume); applied by the server at once, so a
+    /// fade is heard as it happens rather than a buffer later.
+    public func setGain(_ gain: Double) throws(AudioError) {
+        pa_threaded_mainloop_lock(mainloop)
+        defer { pa_threaded_mainloop_unlock(mainloop) }
+        let s = try liveStream()
+        let level = max(0, min(1, gain)) * Double(max(0, volumePercent)) / 100
+        var volume = pa_cvolume()
+        pa_cvolume_set(&volume, UInt32(format.channels), pa_sw_volume_from_linear(level))
+        try wait(pa_context_set_sink_input_volume(context, pa_stream_get_index(s), &volume, PulseSink.contextOperationDone,
+                                                  unmanagedSelf), "pa_context_set_sink_input_volume")
+    }
+
+    private static let contextOperationDone: @convention(c) (OpaquePointer?, Int32, UnsafeMutableRawPointer?) -> Void = { _, _, userdata in
+        let sink = PulseSink.from(userdata)
+        pa_threaded_mainloop_signal(sink.mainloop, 0)
+    }
+
     public func startNow() throws(AudioError) {
         pa_threaded_mainloop_lock(mainloop)
         defer { pa_threaded_mainloop_unlock(mainloop) }

@@ -61,6 +61,7 @@ public enum StatusView {
             }
             lines.append(text)
         }
+        if let sleep = status["sleep"], !sleep.isNull { lines.append("  " + sleepLine(sleep)) }
         if let problem = status["output_error"]?.stringValue { lines.append("  ! output lost: \(problem)") }
         if let problem = status["store_error"]?.stringValue { lines.append("  ! \(problem)") }
         lines.append("  \(episode["path"]?.stringValue ?? "")")
@@ -112,6 +113,19 @@ extension StatusView {
         case "end": return "end \(title)"
         case "output_lost": return "output lost at \(position): \(data["output_error"]?.stringValue ?? "")"
         default: return "\(event) \(data.serialized)"
+        }
+    }
+}
+
+extension StatusView {
+    /// `sleep: in 19:58` / `sleep: at the end of this chapter (in 2:10)` / `sleep: off`.
+    public static func sleepLine(_ sleep: JSON) -> String {
+        let remaining = sleep["remaining"]?.doubleValue.map { TimeFormat.clock($0) }
+        switch sleep["mode"]?.stringValue {
+        case "time"?: return "sleep: in \(remaining ?? "?")" + (sleep["fading"]?.boolValue == true ? " (fading out)" : "")
+        case "chapter"?: return "sleep: at the end of this chapter" + (remaining.map { " (in \($0))" } ?? "")
+        case "episode"?: return "sleep: at the end of the episode" + (remaining.map { " (in \($0))" } ?? "")
+        default: return "sleep: off"
         }
     }
 }

@@ -18,6 +18,8 @@ extension Daemon {
          { d, r, _ throws(WireError) in try d.goToChapter(r) }),
         ("chapters", "the chapters of the episode in play", { d, _, _ throws(WireError) in try d.chapterListJSON() }),
         ("status", "what plays, where, which chapter", { d, _, _ throws(WireError) in d.statusJSON(d.player.status()) }),
+        ("sleep", "sleep timer: {seconds: N} of listening, {at: \"chapter\"|\"episode\"} end, {off: true}; {} shows it",
+         { d, r, _ throws(WireError) in try d.sleepCommand(r) }),
         ("stop", "stop playing (the position is kept)", { d, _, _ throws(WireError) in d.stop() }),
         ("quit", "save and exit the daemon", { d, _, _ throws(WireError) in d.quit() }),
         ("subscribe", "push events (state, seek, chapter, end, output_lost) to this connection",
@@ -282,6 +284,7 @@ extension Daemon {
             "chapter": chapter.map(chapterJSON) ?? .null,
             "chapters_count": .number(Double(now?.chapters.count ?? 0)),
             "chapter_starts": .array((now?.chapters.spans ?? []).map { .number($0.start) }),
+            "sleep": sleepTimer == nil ? .null : sleepJSON(),
             "output_error": JSON(status.outputError?.message),
             "store_error": JSON(storeProblem),
         ]

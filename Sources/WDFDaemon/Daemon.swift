@@ -50,6 +50,7 @@ public final class Daemon {
     var nextCheckpoint: Double?
     /// Set while the sound server is gone and playback should carry on when it returns.
     var outputRecovery = OutputRecovery()
+    var sleepTimer: SleepTimer?
     var running = true
 
     public init(options: Options) throws(DaemonError) {
@@ -120,6 +121,7 @@ public final class Daemon {
             }
             checkpointIfDue()
             retryOutputIfDue()
+            runSleepTimerIfDue()
             dropSilentClients()
         }
         shutdown()
@@ -129,7 +131,7 @@ public final class Daemon {
     /// Milliseconds until the next checkpoint while playing; forever otherwise (an idle or
     /// paused daemon does not wake up).
     private func pollTimeout() -> Int32 {
-        let due = [nextCheckpoint, outputRecovery.nextAttempt, sessionDeadline()].compactMap { $0 }.min()
+        let due = [nextCheckpoint, outputRecovery.nextAttempt, sessionDeadline(), sleepTimer?.nextDeadline].compactMap { $0 }.min()
         guard let due else { return -1 }
         return Int32(max(0, min(60_000, (due - Daemon.now()) * 1000 + 1)))
     }
@@ -245,14 +247,22 @@ public final class Daemon {
         defer { if let notifier { notifier.status(serviceStatus(player.status())) } }
         switch event {
         case let .stateChanged(status):
+            if sleepTimer?.isFading == true, status.state != .playing {
+                // The listener paused during the fade: no sleep any more, full volume next time.
+                cancelSleep(restoringVolume: true)
+            }
+            if status.state == .stopped { sleepTimer = nil }
+            scheduleSleep(status)
             remember(status, durable: status.state != .playing)
             nextCheckpoint = status.state == .playing ? Daemon.now() + config.checkpointInterval : nil
             broadcast("state", statusJSON(status))
         case let .seeked(status):
+            scheduleSleep(status)
             remember(status, durable: true)
             broadcast("seek", statusJSON(status))
             announceChapterChange(status)
         case let .crossed(_, status):
+            scheduleSleep(status)
             announceChapterChange(status)
         case let .ended(path, duration):
             store.update(path: path, position: duration, duration: duration, finished: true)

@@ -1,0 +1,70 @@
+import WDFCore
+
+/// The listener's sleep timer: pause after some listening time, at the end of the chapter being
+/// heard, or at the end of the episode, with a short fade-out first. The resume position is where
+/// the fade began, so nothing faded is missed.
+struct SleepTimer {
+    enum Mode: Equatable {
+        /// Seconds of listening left (counts down only while playing).
+        case listening(Double)
+        case chapterEnd
+        case episodeEnd
+    }
+
+    static let fadeSeconds = 3.0
+    static let fadeSteps = 15
+
+    var mode: Mode
+    /// Monotonic time the fade is due to begin (nil while paused or when not computable).
+    var fadeAt: Double?
+    /// Set once the fade began: where it began (seconds) and its next step.
+    var fadeFrom: Double?
+    var fadeStep = 0
+    var nextFadeStep: Double?
+
+    init(mode: Mode) { self.mode = mode }
+
+    var isFading: Bool { fadeFrom != nil }
+
+    /// True for a timer of listening time (as opposed to a place in the audio).
+    var countsListeningTime: Bool {
+        if case .listening = mode { return true }
+        return false
+    }
+
+    /// The next moment something must happen.
+    var nextDeadline: Double? { isFading ? nextFadeStep : fadeAt }
+
+    /// Seconds of playback until the fade begins, from the heard position `position`.
+    func secondsUntilFade(position: Double, chapters: ChapterList?, duration: Double?) -> Double? {
+        switch mode {
+        case let .listening(left):
+            return max(0, left - SleepTimer.fadeSeconds)
+        case .chapterEnd:
+            guard let span = chapters?.current(at: position), span.end.isFinite else {
+                return duration.map { max(0, $0 - SleepTimer.fadeSeconds - position) }
+            }
+            return max(0, span.end - SleepTimer.fadeSeconds - position)
+        case .episodeEnd:
+            return duration.map { max(0, $0 - SleepTimer.fadeSeconds - position) }
+        }
+    }
+
+    /// What `wdfctl sleep` shows.
+    func json(position: Double, playing: Bool, chapters: ChapterList?, duration: Double?, now: Double) -> JSON {
+        let mode: String
+        var remaining: Double?
+        switch self.mode {
+        case let .listening(left):
+            mode = "time"
+            remaining = playing ? fadeAt.map { max(0, $0 - now) + SleepTimer.fadeSeconds } ?? left : left
+        case .chapterEnd:
+            mode = "chapter"
+            remaining = secondsUntilFade(position: position, chapters: chapters, duration: duration).map { $0 + SleepTimer.fadeSeconds }
+        case .episodeEnd:
+            mode = "episode"
+            remaining = secondsUntilFade(position: position, chapters: chapters, duration: duration).map { $0 + SleepTimer.fadeSeconds }
+        }
+        return ["mode": .string(mode), "remaining": JSON(isFading ? 0 : remaining), "fading": .bool(isFading)]
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import WDFClient
+import WDFCore
+
+struct Sleep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Pause after a while (20m, 90s, 1h30m), at the end of this chapter or episode; off; or show it.",
+        discussion: "A short fade-out comes first; playback resumes where the fade began.")
+
+    @Argument(help: ArgumentHelp("20m, 45s, 1h30m, a number of minutes, chapter, episode or off; nothing shows the timer.",
+                                 valueName: "WHEN"))
+    var when: String?
+
+    @OptionGroup var connection: ConnectionOptions
+
+    /// "20m" → 1200, "1h30m" → 5400, "90s" → 90, "20" → 1200 (minutes).
+    static func seconds(_ text: String) -> Double? {
+        if let minutes = Double(text), minutes > 0 { return minutes * 60 }
+        var total = 0.0
+        var number = ""
+        for c in text.lowercased() {
+            if c.isNumber || c == "." { number.append(c); continue }
+            guard let value = Double(number) else { return nil }
+            switch c {
+            case "h": total += value * 3600
+            case "m": total += value * 60
+            case "s": total += value
+            default: return nil
+            }
+            number = ""
+        }
+        return number.isEmpty && total > 0 ? total : nil
+    }
+
+    var arguments: [(String, JSON)] {
+        switch when?.lowercased() {
+        case nil: return []
+        case "off"?: return [("off", true)]
+        case "chapter"?: return [("at", "chapter")]
+        case "episode"?: return [("at", "episode")]
+        case let text?: return Sleep.seconds(text).map { [("seconds", .number($0))] } ?? []
+        }
+    }
+
+    func validate() throws {
+        if let when, !["off", "chapter", "episode"].contains(when.lowercased()), Sleep.seconds(when) == nil {
+            throw ValidationError("\"\(when)\" is not a duration (20m, 90s, 1h30m), chapter, episode or off.")
+        }
+    }
+
+    func run() throws {
+        let reply = try connection.run { client throws(ClientError) in try client.call("sleep", arguments) }
+        print(connection.json ? reply.serialized : StatusView.sleepLine(reply))
+    }
+}
