@@ -57,7 +57,9 @@ final class ClientSession {
         return true
     }
 
-    /// Reads what is available and returns complete lines; false as the second value when the peer closed.
+    /// Reads what is available and returns complete lines, the number of lines refused for being
+    /// longer than `maxLine` (their bytes are dropped as they come, never buffered), and false as
+    /// `open` when the peer closed.
     func receive() -> (lines: [[UInt8]], open: Bool, tooLong: Int) {
         var lines: [[UInt8]] = []
         var tooLong = 0
@@ -67,21 +69,26 @@ final class ClientSession {
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n > 0 {
                 var start = 0
-                for i in 0..<n where buffer[i] == 0x0A {
+                while start < n {
+                    let newline = buffer[start..<n].firstIndex(of: 0x0A)
+                    let end = newline ?? n
+                    if !discardingLongLine {
+                        if input.count + (end - start) > ClientSession.maxLine {
+                            input.removeAll()
+                            discardingLongLine = true
+                            tooLong += 1
+                        } else {
+                            input.append(contentsOf: buffer[start..<end])
+                        }
+                    }
+                    guard let newline else { break }
                     if discardingLongLine {
                         discardingLongLine = false
                     } else {
-                        input.append(contentsOf: buffer[start..<i])
                         lines.append(input)
                     }
                     input.removeAll(keepingCapacity: true)
-                    start = i + 1
-                }
-                if !discardingLongLine { input.append(contentsOf: buffer[start..<n]) }
-                if input.count > ClientSession.maxLine {
-                    input.removeAll()
-                    discardingLongLine = true
-                    tooLong += 1
+                    start = newline + 1
                 }
                 continue
             }

@@ -175,17 +175,16 @@ extension Daemon {
     }
 
     private func seek(_ request: Request) throws(WireError) -> JSON {
-        let status = player.status()
-        guard status.state != .stopped else { throw .nothingPlaying() }
-        let target: Double
-        if let position = try request.number("position") {
-            target = position
-        } else if let offset = try request.number("offset") {
-            target = status.position + offset
-        } else {
+        // Arguments first: a malformed request is refused the same way whatever is playing.
+        let position = try request.number("position")
+        let offset = try request.number("offset")
+        guard position != nil || offset != nil else {
             throw .badArgument("seek needs \"position\" (seconds from the start) or \"offset\" (seconds, + or -).")
         }
-        if target < 0, request.has("position") { throw .badArgument("\"position\" must not be negative.") }
+        if let position, position < 0 { throw .badArgument("\"position\" must not be negative.") }
+        let status = player.status()
+        guard status.state != .stopped else { throw .nothingPlaying() }
+        let target = position ?? status.position + (offset ?? 0)
         if let duration = status.duration, target > duration {
             throw .badArgument("\(TimeFormat.clock(target)) is past the end of the episode (\(TimeFormat.clock(duration))).")
         }
