@@ -62,6 +62,7 @@ public enum StatusView {
             lines.append(text)
         }
         if let sleep = status["sleep"], !sleep.isNull { lines.append("  " + sleepLine(sleep)) }
+        if let skipped = status["skipped"]?["title"]?.stringValue { lines.append("  skipped \"\(skipped)\" (skip_chapters)") }
         if let problem = status["output_error"]?.stringValue { lines.append("  ! output lost: \(problem)") }
         if let problem = status["store_error"]?.stringValue { lines.append("  ! \(problem)") }
         lines.append("  \(episode["path"]?.stringValue ?? "")")
@@ -84,21 +85,28 @@ public enum StatusView {
         return "[" + cells.joined() + "]"
     }
 
-    /// `wdfctl chapters`: number, start, length, title; the current one marked.
+    /// `wdfctl chapters`: number, start, length, title and source; the current one marked with
+    /// ▶, bookmarks with ★, chapters a skip rule would skip with "(skipped)".
     public static func chapters(_ list: JSON) -> String {
         guard let items = list.arrayValue, !items.isEmpty else { return "no chapters" }
+        func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
         return items.map { item in
-            let mark = item["current"]?.boolValue == true ? "▶" : " "
+            let mark = item["current"]?.boolValue == true ? "▶" : item["bookmark"]?.boolValue == true ? "★" : " "
             let number = item["number"]?.intValue ?? 0
             let start = item["start"]?.doubleValue ?? 0
-            let length = item["end"]?.doubleValue.map { TimeFormat.clock($0 - start) } ?? "?"
-            let num = number < 10 ? " \(number)" : "\(number)"
-            let startText = TimeFormat.clock(start)
-            let pad = String(repeating: " ", count: max(0, 8 - startText.count))
-            let lengthPad = String(repeating: " ", count: max(0, 7 - length.count))
-            return "\(mark) \(num)  \(pad)\(startText)  \(lengthPad)\(length)  \(item["title"]?.stringValue ?? "")"
+            let length = item["length"]?.doubleValue ?? item["end"]?.doubleValue.map { $0 - start }
+            var line = "\(mark) \(pad(String(number), 2))  \(pad(TimeFormat.clock(start), 7))  \(pad(length.map(TimeFormat.clock) ?? "?", 6))  "
+            line += item["title"]?.stringValue ?? ""
+            if let source = item["source"]?.stringValue { line += "  [\(source.replacingUnderscores())]" }
+            if item["skip"]?.boolValue == true { line += " (skipped)" }
+            return line
         }.joined(separator: "\n")
     }
+}
+
+extension String {
+    /// "show_notes" → "show notes".
+    func replacingUnderscores() -> String { String(map { $0 == "_" ? " " : $0 }) }
 }
 
 extension StatusView {
@@ -112,6 +120,8 @@ extension StatusView {
         case "chapter": return "chapter \(position)" + (chapterPhrase(data).map { " " + $0.dropFirst("chapter ".count) } ?? " none")
         case "end": return "end \(title)"
         case "output_lost": return "output lost at \(position): \(data["output_error"]?.stringValue ?? "")"
+        case "skip": return "skip \"\(data["chapter"]?["title"]?.stringValue ?? "")\" to \(TimeFormat.clock(data["to"]?.doubleValue ?? 0))"
+        case "sleep": return "sleep " + sleepLine(data)
         default: return "\(event) \(data.serialized)"
         }
     }

@@ -6,6 +6,11 @@ public struct ChapterList: Sendable, Equatable {
         public var title: String
         public var start: Double
         public var end: Double
+        /// Where it came from (a bookmark is the listener's own).
+        public var origin: ChapterOrigin
+
+        public var isBookmark: Bool { origin == .bookmark }
+        public var length: Double { end - start }
     }
 
     public private(set) var spans: [Span]
@@ -16,14 +21,24 @@ public struct ChapterList: Sendable, Equatable {
     /// Chapters in the given order; each ends at its own end, else at the next chapter's start,
     /// else at `duration`. Chapters starting past the end of the audio are dropped.
     public init(_ chapters: [Chapter], duration: Double?) {
+        self.init(sourced: chapters.map { SourcedChapter($0, origin: .id3) }, duration: duration)
+    }
+
+    /// The navigable list from merged sources: markers (`listed == false`) are left out; a
+    /// bookmark ends where the next entry starts, so it splits the chapter it falls in.
+    public init(sourced: [SourcedChapter], duration: Double?) {
         let total = duration ?? .infinity
         var spans: [Span] = []
-        let usable = chapters.filter { $0.start.isFinite && $0.start >= 0 && $0.start < total }
-        for (i, chapter) in usable.enumerated() {
-            let next = i + 1 < usable.count ? usable[i + 1].start : total
+        let usable = sourced.filter { $0.listed && $0.chapter.start.isFinite && $0.chapter.start >= 0 && $0.chapter.start < total }
+        for (i, item) in usable.enumerated() {
+            let chapter = item.chapter
+            let next = i + 1 < usable.count ? usable[i + 1].chapter.start : total
             var end = chapter.end.map { min($0, total) } ?? next
+            if item.origin == .bookmark || (i + 1 < usable.count && usable[i + 1].origin == .bookmark && next > chapter.start) {
+                end = min(end, next)
+            }
             if end <= chapter.start { end = next > chapter.start ? next : total }
-            spans.append(Span(number: spans.count + 1, title: chapter.title, start: chapter.start, end: end))
+            spans.append(Span(number: spans.count + 1, title: chapter.title, start: chapter.start, end: end, origin: item.origin))
         }
         self.spans = spans
     }

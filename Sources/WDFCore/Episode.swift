@@ -13,6 +13,8 @@ public struct Episode: Sendable, Equatable {
     public var date: String?
     public var comment: String?
     public var chapters: [Chapter]
+    /// The ID3v2 tag as read (the chapter sources use its comment and chapters).
+    public var tag: ID3Tag?
 
     public enum NumberSource: String, Sendable {
         case title, track, fileName = "file_name"
@@ -27,6 +29,7 @@ public struct Episode: Sendable, Equatable {
         date = tag?.date
         comment = tag?.comment
         chapters = tag?.chapters ?? []
+        self.tag = tag
         if let title, let (series, number) = Episode.seriesAndNumber(inTitle: title) {
             self.series = series
             self.number = number

@@ -16,6 +16,8 @@ extension Daemon {
         ("prev", "previous chapter (the start of this one after its first 5 s)", { d, _, _ throws(WireError) in try d.previousChapter() }),
         ("chapter", "go to chapter {number: N} (1-based), or the first whose title contains {title: TEXT}",
          { d, r, _ throws(WireError) in try d.goToChapter(r) }),
+        ("mark", "bookmark the heard position as a chapter of your own: {title?: TEXT}", { d, r, _ throws(WireError) in try d.mark(r) }),
+        ("unmark", "remove bookmark {number: N} (its number in the chapter list)", { d, r, _ throws(WireError) in try d.unmark(r) }),
         ("chapters", "the chapters of the episode in play", { d, _, _ throws(WireError) in try d.chapterListJSON() }),
         ("status", "what plays, where, which chapter", { d, _, _ throws(WireError) in d.statusJSON(d.player.status()) }),
         ("sleep", "sleep timer: {seconds: N} of listening, {at: \"chapter\"|\"episode\"} end, {off: true}; {} shows it",
@@ -55,8 +57,10 @@ extension Daemon {
         let start = from ?? (restart ? 0 : store.startPosition(for: episode.path, rewind: config.resumeRewind))
         let loaded = try result(player.load(path: episode.path, position: start))
         outputRecovery.stop()
-        let chapters = ChapterList(episode.chapters, duration: loaded.duration)
-        nowPlaying = NowPlaying(episode: episode, chapters: chapters, fromDemo: fromDemo)
+        let (chapters, origin) = chapterList(for: episode, duration: loaded.duration)
+        nowPlaying = NowPlaying(episode: episode, chapters: chapters, chapterOrigin: origin, fromDemo: fromDemo)
+        navigatedChapter = from == nil ? nil : chapters.current(at: loaded.position)?.number
+        lastSkipped = .null
         lastChapterNumber = chapters.current(at: loaded.position)?.number
         player.watch(boundaries: chapters.boundaries)
         store.update(path: episode.path, position: loaded.position, duration: loaded.duration)
@@ -188,6 +192,8 @@ extension Daemon {
         if let duration = status.duration, target > duration {
             throw .badArgument("\(TimeFormat.clock(target)) is past the end of the episode (\(TimeFormat.clock(duration))).")
         }
+        // Seeking into a chapter is choosing it: skip rules leave it alone.
+        navigatedChapter = nowPlaying?.chapters.current(at: max(0, target))?.number
         return statusJSON(try result(player.seek(to: max(0, target))))
     }
 
@@ -200,8 +206,10 @@ extension Daemon {
         return (now.chapters, status)
     }
 
+    /// Navigation by the listener: the chapter they chose plays even if a skip rule matches it.
     private func jump(to span: ChapterList.Span) throws(WireError) -> JSON {
-        statusJSON(try result(player.seek(to: span.start)))
+        navigatedChapter = span.number
+        return statusJSON(try result(player.seek(to: span.start)))
     }
 
     private func nextChapter() throws(WireError) -> JSON {
@@ -244,9 +252,14 @@ extension Daemon {
         let status = player.status()
         guard status.state != .stopped, let now = nowPlaying else { throw .nothingPlaying() }
         let current = now.chapters.current(at: status.position)?.number
+        let source = now.chapterOrigin?.rawValue
         return .array(now.chapters.spans.map { span in
             var json = chapterJSON(span)
             if case var .object(pairs) = json {
+                pairs.append(("length", .number(span.length.isFinite ? span.length : 0)))
+                pairs.append(("source", .string(span.isBookmark ? ChapterOrigin.bookmark.rawValue : source ?? span.origin.rawValue)))
+                pairs.append(("bookmark", .bool(span.isBookmark)))
+                pairs.append(("skip", .bool(wouldSkip(span))))
                 pairs.append(("current", .bool(span.number == current)))
                 json = .object(pairs)
             }
@@ -283,7 +296,8 @@ extension Daemon {
             "chapter": chapter.map(chapterJSON) ?? .null,
             "chapters_count": .number(Double(now?.chapters.count ?? 0)),
             "chapter_starts": .array((now?.chapters.spans ?? []).map { .number($0.start) }),
-            "sleep": sleepTimer == nil ? .null : sleepJSON(),
+            "sleep": sleepTimer == nil ? .null : sleepJSON(status),
+            "skipped": now == nil ? .null : lastSkipped,
             "output_error": JSON(status.outputError?.message),
             "store_error": JSON(storeProblem),
         ]

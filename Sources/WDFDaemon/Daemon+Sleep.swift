@@ -31,9 +31,9 @@ extension Daemon {
         return sleepJSON()
     }
 
-    func sleepJSON() -> JSON {
+    func sleepJSON(_ known: PlayerStatus? = nil) -> JSON {
         guard let timer = sleepTimer else { return ["mode": "off", "remaining": nil, "fading": false] }
-        let status = player.status()
+        let status = known ?? player.status()
         return timer.json(position: status.position, playing: status.state == .playing, chapters: nowPlaying?.chapters,
                           duration: status.duration, now: Daemon.now())
     }

@@ -25,6 +25,8 @@ public final class Daemon {
     struct NowPlaying {
         var episode: Episode
         var chapters: ChapterList
+        /// The source the chapters came from (nil: none, or bookmarks only).
+        var chapterOrigin: ChapterOrigin?
         var fromDemo: Bool
     }
 
@@ -51,6 +53,12 @@ public final class Daemon {
     /// Set while the sound server is gone and playback should carry on when it returns.
     var outputRecovery = OutputRecovery()
     var sleepTimer: SleepTimer?
+    var bookmarks: BookmarkStore
+    var skipRules: SkipRules
+    /// When playback enters a chapter to skip; the chapter the listener chose is exempt.
+    var skipAt: Double?
+    var navigatedChapter: Int?
+    var lastSkipped: JSON = .null
     var running = true
 
     public init(options: Options) throws(DaemonError) {
@@ -64,6 +72,10 @@ public final class Daemon {
         socketPath = paths.socketPath(override: options.socketPath, environment: options.environment)
         store = ResumeStore(directory: paths.stateDirectory)
         if let problem = store.load() { log.warning(problem) }
+        let loaded = BookmarkStore.load(directory: paths.stateDirectory)
+        bookmarks = loaded.store
+        if let problem = loaded.warning { log.warning(problem) }
+        skipRules = SkipRules(patterns: config.skipChapters)
         playerEvents = try Mailbox<PlayerEvent>()
         let sink: PulseSink
         do {
@@ -122,6 +134,7 @@ public final class Daemon {
             checkpointIfDue()
             retryOutputIfDue()
             runSleepTimerIfDue()
+            skipIfDue()
             dropSilentClients()
         }
         shutdown()
@@ -131,7 +144,8 @@ public final class Daemon {
     /// Milliseconds until the next checkpoint while playing; forever otherwise (an idle or
     /// paused daemon does not wake up).
     private func pollTimeout() -> Int32 {
-        let due = [nextCheckpoint, outputRecovery.nextAttempt, sessionDeadline(), sleepTimer?.nextDeadline].compactMap { $0 }.min()
+        let due = [nextCheckpoint, outputRecovery.nextAttempt, sessionDeadline(), sleepTimer?.nextDeadline, skipAt]
+            .compactMap { $0 }.min()
         guard let due else { return -1 }
         return Int32(max(0, min(60_000, (due - Daemon.now()) * 1000 + 1)))
     }
@@ -253,16 +267,19 @@ public final class Daemon {
             }
             if status.state == .stopped { sleepTimer = nil }
             scheduleSleep(status)
+            scheduleSkip(status)
             remember(status, durable: status.state != .playing)
             nextCheckpoint = status.state == .playing ? Daemon.now() + config.checkpointInterval : nil
             broadcast("state", statusJSON(status))
         case let .seeked(status):
             scheduleSleep(status)
+            scheduleSkip(status)
             remember(status, durable: true)
             broadcast("seek", statusJSON(status))
             announceChapterChange(status)
         case let .crossed(_, status):
             scheduleSleep(status)
+            scheduleSkip(status)
             announceChapterChange(status)
         case let .ended(path, duration):
             store.update(path: path, position: duration, duration: duration, finished: true)
@@ -367,6 +384,7 @@ public final class Daemon {
     func reloadConfig() {
         do {
             config = try ConfigReader.load(path: configPath, environment: options.environment)
+            skipRules = SkipRules(patterns: config.skipChapters)
             Log.configure(threshold: options.verbose ? .debug : Log.Level(name: config.logLevel.rawValue) ?? .info,
                           environment: options.environment)
             log.info("reloaded \(configPath)")

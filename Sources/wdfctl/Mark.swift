@@ -1,0 +1,23 @@
+import ArgumentParser
+import WDFClient
+import WDFCore
+
+struct Mark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Bookmark what you are hearing as a chapter of your own (kept across restarts).")
+    @Argument(help: ArgumentHelp("A title for it (default: \"Bookmark at MM:SS\").", valueName: "TITLE"))
+    var title: [String] = []
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        let text = title.joined(separator: " ")
+        let reply = try connection.run { client throws(ClientError) in
+            try client.call("mark", text.isEmpty ? [] : [("title", .string(text))])
+        }
+        if connection.json {
+            print(reply.serialized)
+        } else if let chapter = reply["chapter"], let number = chapter["number"]?.intValue {
+            print("★ \(number)  \(TimeFormat.clock(chapter["start"]?.doubleValue ?? 0))  \(chapter["title"]?.stringValue ?? "")")
+        }
+    }
+}
