@@ -41,6 +41,8 @@ let package = Package(
         .executableTarget(name: "wdfplay-config", dependencies: [
             "WDFConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Scripts/bench-chapters: reading the chapters of a file with a 5 MB tag.
+        .executableTarget(name: "bench-chapters", dependencies: ["WDFCore"], path: "Benchmarks/ChapterRead"),
         .testTarget(name: "WDFCoreTests", dependencies: ["WDFCore"]),
         .testTarget(name: "WDFConfigTests", dependencies: ["WDFConfig"]),
         .testTarget(name: "WDFAudioTests", dependencies: ["WDFAudio"]),
