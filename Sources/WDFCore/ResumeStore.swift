@@ -96,9 +96,10 @@ public struct ResumeStore: Sendable {
     }
 
     private mutating func setAside(_ why: String) -> String {
-        let aside = file + ".damaged-\(time(nil))"
-        rename(file, aside)
         isDirty = true
+        guard let aside = FileSystem.setAside(file) else {
+            return "Saved positions in \(file) could not be used: \(why); it could not be moved aside either."
+        }
         return "Saved positions in \(file) could not be used: \(why); moved to \(aside)."
     }
 

@@ -4,10 +4,10 @@ import WDFCore
 /// Chapters from every source, the listener's bookmarks, and skip rules.
 extension Daemon {
     /// The episode's navigable chapters: the winning source's, with the bookmarks merged in.
-    func chapterList(for episode: Episode, duration: Double?) -> (ChapterList, ChapterOrigin?) {
+    func chapterList(for episode: Episode, duration: Double?, reportProblems: Bool = true) -> (ChapterList, ChapterOrigin?) {
         let merged = ChapterSources.merged(forAudioAt: episode.path, tag: episode.tag, duration: duration,
                                            bookmarks: bookmarks.bookmarks(for: episode.path))
-        for problem in merged.problems { log.warning(problem) }
+        if reportProblems { for problem in merged.problems { log.warning(problem) } }
         return (ChapterList(sourced: merged.chapters, duration: duration), merged.origin)
     }
 
@@ -15,7 +15,7 @@ extension Daemon {
     func refreshChapters() {
         guard var now = nowPlaying else { return }
         let duration = player.status().duration
-        (now.chapters, now.chapterOrigin) = chapterList(for: now.episode, duration: duration)
+        (now.chapters, now.chapterOrigin) = chapterList(for: now.episode, duration: duration, reportProblems: false)
         nowPlaying = now
         player.watch(boundaries: now.chapters.boundaries)
     }
@@ -53,11 +53,9 @@ extension Daemon {
         guard span.isBookmark else {
             throw WireError("not_a_bookmark", "Chapter \(number) (\"\(span.title)\") comes from the episode, not from your bookmarks.")
         }
-        let marks = bookmarks.entries(for: now.episode.path)
-        guard let index = marks.firstIndex(where: { abs($0.position - span.start) < 0.0005 && $0.displayTitle == span.title }) else {
+        guard bookmarks.remove(path: now.episode.path, position: span.start) != nil else {
             throw WireError("no_such_chapter", "Bookmark \(number) is no longer there.")
         }
-        bookmarks.remove(path: now.episode.path, number: index + 1)
         try saveBookmarks()
         refreshChapters()
         broadcast("chapters", ["chapters_count": .number(Double(nowPlaying?.chapters.count ?? 0))])
@@ -66,8 +64,14 @@ extension Daemon {
 
     // MARK: skip rules
 
+    /// A chapter whose title matches `skip_chapters`; a bookmark inside one is skipped with it
+    /// (it only splits the chapter it falls in).
     func wouldSkip(_ span: ChapterList.Span) -> Bool {
-        !span.isBookmark && skipRules.matches(span.title)
+        guard !skipRules.isEmpty else { return false }
+        guard span.isBookmark else { return skipRules.matches(span.title) }
+        guard let chapters = nowPlaying?.chapters else { return false }
+        let host = chapters.spans[..<(span.number - 1)].last { !$0.isBookmark }
+        return host.map { skipRules.matches($0.title) } ?? false
     }
 
     /// When playback will enter a chapter to skip, from the heard position (recomputed after every
