@@ -8,6 +8,12 @@ final class ClientSession {
     static let maxLine = 64 * 1024
     /// A client that does not read its events is dropped past this backlog.
     static let maxBacklog = 4 * 1024 * 1024
+    /// Past this many unsent bytes the daemon stops reading the client's requests until it reads
+    /// its replies: a client that floods without reading waits, nobody else does.
+    static let readPause = 256 * 1024
+
+    /// Whether the loop should read this client now.
+    var wantsInput: Bool { !closing && output.count < ClientSession.readPause }
 
     let fd: Int32
     let id: Int
@@ -38,6 +44,10 @@ final class ClientSession {
     }
 
     func send(_ json: JSON) {
+        guard output.count <= ClientSession.maxBacklog else {
+            closing = true  // it stopped reading long ago; drop it rather than grow
+            return
+        }
         output.append(contentsOf: json.serialized.utf8)
         output.append(0x0A)
     }
@@ -57,46 +67,42 @@ final class ClientSession {
         return true
     }
 
-    /// Reads what is available and returns complete lines, the number of lines refused for being
-    /// longer than `maxLine` (their bytes are dropped as they come, never buffered), and false as
-    /// `open` when the peer closed.
+    /// Reads one buffer's worth (so that one busy client cannot keep the loop to itself; poll
+    /// brings the loop back for the rest) and returns the complete lines, the number of lines
+    /// refused for being longer than `maxLine` (their bytes are dropped as they come, never
+    /// buffered), and false as `open` when the peer closed.
     func receive() -> (lines: [[UInt8]], open: Bool, tooLong: Int) {
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if n == 0 { return ([], false, 0) }
+        if n < 0 {
+            let transient = errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR
+            return ([], transient, 0)
+        }
         var lines: [[UInt8]] = []
         var tooLong = 0
-        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-        var open = true
-        while true {
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n > 0 {
-                var start = 0
-                while start < n {
-                    let newline = buffer[start..<n].firstIndex(of: 0x0A)
-                    let end = newline ?? n
-                    if !discardingLongLine {
-                        if input.count + (end - start) > ClientSession.maxLine {
-                            input.removeAll()
-                            discardingLongLine = true
-                            tooLong += 1
-                        } else {
-                            input.append(contentsOf: buffer[start..<end])
-                        }
-                    }
-                    guard let newline else { break }
-                    if discardingLongLine {
-                        discardingLongLine = false
-                    } else {
-                        lines.append(input)
-                    }
-                    input.removeAll(keepingCapacity: true)
-                    start = newline + 1
+        var start = 0
+        while start < n {
+            let newline = buffer[start..<n].firstIndex(of: 0x0A)
+            let end = newline ?? n
+            if !discardingLongLine {
+                if input.count + (end - start) > ClientSession.maxLine {
+                    input.removeAll()
+                    discardingLongLine = true
+                    tooLong += 1
+                } else {
+                    input.append(contentsOf: buffer[start..<end])
                 }
-                continue
             }
-            if n == 0 { open = false; break }
-            if errno == EINTR { continue }
-            if errno != EAGAIN && errno != EWOULDBLOCK { open = false }
-            break
+            guard let newline else { break }
+            if discardingLongLine {
+                discardingLongLine = false
+            } else {
+                lines.append(input)
+            }
+            input.removeAll(keepingCapacity: true)
+            start = newline + 1
         }
-        return (lines, open, tooLong)
+        return (lines, true, tooLong)
     }
 }

@@ -175,7 +175,10 @@ extension Daemon {
                 throw WireError(error.code.rawValue, "\(error.message) Playback will resume when it is back.")
             }
         }
-        return statusJSON(try result(player.setPaused(paused)))
+        let changed = try result(player.setPaused(paused))
+        // Saved before the reply: a pause that was answered is on disk.
+        if paused { remember(changed, durable: true) }
+        return statusJSON(changed)
     }
 
     private func seek(_ request: Request) throws(WireError) -> JSON {

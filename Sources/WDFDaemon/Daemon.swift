@@ -70,36 +70,47 @@ public final class Daemon {
         Log.configure(threshold: options.verbose ? .debug : Log.Level(name: config.logLevel.rawValue) ?? .info,
                       environment: options.environment)
         socketPath = paths.socketPath(override: options.socketPath, environment: options.environment)
+        notifier = SystemdNotifier(environment: options.environment)
+        // The socket first: a second daemon stops here, before it touches the state files or
+        // the sound server.
+        let listening: Int32
+        if let inherited = SocketActivation.listeningSocket(environment: options.environment) {
+            listening = inherited
+            socketFromSystemd = true
+        } else {
+            listening = try UnixSocket.listen(at: socketPath)
+        }
+        let createdSocket = !socketFromSystemd
+        let playerEvents: Mailbox<PlayerEvent>
+        let sink: PulseSink
+        do throws(DaemonError) {
+            playerEvents = try Mailbox<PlayerEvent>()
+            do {
+                sink = try PulseSink(applicationName: "wdfplay", device: config.audioDevice, volumePercent: config.volume)
+            } catch {
+                throw DaemonError(error.message)
+            }
+        } catch {
+            close(listening)
+            if createdSocket { unlink(socketPath) }
+            throw error
+        }
+        listenFD = listening
+        self.playerEvents = playerEvents
         store = ResumeStore(directory: paths.stateDirectory)
-        if let problem = store.load() { log.warning(problem) }
         let loaded = BookmarkStore.load(directory: paths.stateDirectory)
         bookmarks = loaded.store
-        if let problem = loaded.warning { log.warning(problem) }
         skipRules = SkipRules(patterns: config.skipChapters)
-        playerEvents = try Mailbox<PlayerEvent>()
-        let sink: PulseSink
-        do {
-            sink = try PulseSink(applicationName: "wdfplay", device: config.audioDevice, volumePercent: config.volume)
-        } catch {
-            throw DaemonError(error.message)
-        }
+        player = PlayerControl(sink: sink, events: { playerEvents.post($0) })
+        if let problem = store.load() { log.warning(problem) }
+        if let problem = loaded.warning { log.warning(problem) }
         do {
             try sink.connect()
         } catch {
             // Not fatal: the first play tries again and says why if it still cannot.
             log.warning("\(error.message) Playing will retry.")
         }
-        let events = playerEvents
-        player = PlayerControl(sink: sink, events: { events.post($0) })
-        notifier = SystemdNotifier(environment: options.environment)
-        if let inherited = SocketActivation.listeningSocket(environment: options.environment) {
-            listenFD = inherited
-            socketFromSystemd = true
-            log.info("listening on the socket passed by systemd")
-        } else {
-            listenFD = try UnixSocket.listen(at: socketPath)
-            log.info("listening on \(socketPath)")
-        }
+        log.info(socketFromSystemd ? "listening on the socket passed by systemd" : "listening on \(socketPath)")
     }
 
     // MARK: the loop
@@ -115,7 +126,7 @@ public final class Daemon {
             ]
             let order = Array(sessions.keys)
             for fd in order {
-                var events = Int16(POLLIN)
+                var events: Int16 = sessions[fd]?.wantsInput == true ? Int16(POLLIN) : 0
                 if !(sessions[fd]?.output.isEmpty ?? true) { events |= Int16(POLLOUT) }
                 fds.append(pollfd(fd: fd, events: events, revents: 0))
             }
