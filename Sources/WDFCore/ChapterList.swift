@@ -8,6 +8,9 @@ public struct ChapterList: Sendable, Equatable {
         public var end: Double
         /// Where it came from (a bookmark is the listener's own).
         public var origin: ChapterOrigin
+        public var description: String?
+        public var url: String?
+        public var image: String?
 
         public var isBookmark: Bool { origin == .bookmark }
         public var length: Double { end - start }
@@ -38,7 +41,8 @@ public struct ChapterList: Sendable, Equatable {
                 end = min(end, next)
             }
             if end <= chapter.start { end = next > chapter.start ? next : total }
-            spans.append(Span(number: spans.count + 1, title: chapter.title, start: chapter.start, end: end, origin: item.origin))
+            spans.append(Span(number: spans.count + 1, title: chapter.title, start: chapter.start, end: end, origin: item.origin,
+                              description: item.description, url: item.url, image: item.image))
         }
         self.spans = spans
     }

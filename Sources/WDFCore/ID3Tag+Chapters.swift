@@ -6,9 +6,14 @@ extension ID3Tag {
         var startMilliseconds: UInt32
         var endMilliseconds: UInt32
         var title: String?
+        var subtitle: String?
+        var url: String?
+        var image: String?
 
         /// Element id (NUL-terminated ISO-8859-1), start/end time (ms), start/end byte offset,
-        /// then sub-frames (`TIT2` gives the title). `nil` when the fixed part is incomplete.
+        /// then sub-frames: `TIT2` the title, `TIT3` a description, `WXXX` a link, `APIC` a
+        /// picture (recorded as a reference: its type and size, never its bytes). `nil` when the
+        /// fixed part is incomplete.
         init?(_ data: ArraySlice<UInt8>, parser: ID3Parser) {
             var cursor = ID3Cursor(data)
             guard let id = cursor.readNULTerminated(),
@@ -18,15 +23,25 @@ extension ID3Tag {
             elementID = ID3Tag.latin1(id)
             startMilliseconds = start
             endMilliseconds = end
-            title = parser.frames(in: cursor.readRest(), limit: ID3Parser.maximumSubFrames) { $0 == "TIT2" ? $0 : nil }
-                .lazy.compactMap { ID3TextEncoding.textFrameValue($0.data) }.first
+            let subFrames = parser.frames(in: cursor.readRest(), limit: ID3Parser.maximumSubFrames) {
+                ["TIT2", "TIT3", "WXXX", "APIC"].contains($0) ? $0 : nil
+            }
+            for frame in subFrames {
+                switch frame.id {
+                case "TIT2": title = title ?? ID3TextEncoding.textFrameValue(frame.data)
+                case "TIT3": subtitle = subtitle ?? ID3TextEncoding.textFrameValue(frame.data)
+                case "WXXX": url = url ?? ID3TextEncoding.userLinkFrame(frame.data)
+                default: image = image ?? ID3TextEncoding.pictureReference(frame.data)
+                }
+            }
         }
 
         /// As a `Chapter`; `position` (1-based) names untitled chapters.
         func chapter(position: Int) -> Chapter {
             let end: Double? = endMilliseconds > startMilliseconds && endMilliseconds != .max
                 ? Double(endMilliseconds) / 1000 : nil
-            return Chapter(title: title ?? "Chapter \(position)", start: Double(startMilliseconds) / 1000, end: end)
+            return Chapter(title: title ?? "Chapter \(position)", start: Double(startMilliseconds) / 1000, end: end,
+                           description: subtitle, url: url, image: image)
         }
     }
 

@@ -42,6 +42,26 @@ enum ID3TextEncoding: UInt8, Sendable {
         return (description, encoding.firstValue(rest, littleEndian: littleEndian))
     }
 
+    /// The URL of a user link frame (`WXXX`): encoding byte, terminated description, then the
+    /// URL in ISO-8859-1. `nil` when empty or malformed.
+    static func userLinkFrame(_ data: ArraySlice<UInt8>) -> String? {
+        var cursor = ID3Cursor(data)
+        guard let code = cursor.readByte(), let encoding = ID3TextEncoding(rawValue: code) else { return nil }
+        guard let rest = encoding.splitFirst(cursor.readRest()).rest else { return nil }
+        return ID3TextEncoding.latin1.firstValue(rest)
+    }
+
+    /// A picture frame (`APIC`) as a reference: `embedded image/jpeg, 48213 bytes`. Only the
+    /// MIME type and the size are read; the picture stays where it is.
+    static func pictureReference(_ data: ArraySlice<UInt8>) -> String? {
+        var cursor = ID3Cursor(data)
+        guard let code = cursor.readByte(), let encoding = ID3TextEncoding(rawValue: code),
+              let mime = cursor.readNULTerminated(), cursor.skip(1) else { return nil }  // picture type
+        let afterDescription = encoding.splitFirst(cursor.readRest()).rest ?? []
+        let type = String(decoding: mime.prefix(64), as: UTF8.self).trimmingWhitespace()
+        return "embedded \(type.isEmpty ? "image" : type), \(afterDescription.count) bytes"
+    }
+
     // MARK: Strings
 
     /// The first non-empty value among the terminator-separated strings in `bytes`, trimmed.

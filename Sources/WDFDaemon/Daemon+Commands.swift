@@ -263,6 +263,9 @@ extension Daemon {
                 pairs.append(("source", .string(span.isBookmark ? ChapterOrigin.bookmark.rawValue : source ?? span.origin.rawValue)))
                 pairs.append(("bookmark", .bool(span.isBookmark)))
                 pairs.append(("skip", .bool(wouldSkip(span))))
+                if let url = span.url { pairs.append(("url", .string(url))) }
+                if let image = span.image { pairs.append(("image", .string(image))) }
+                if let description = span.description { pairs.append(("description", .string(description))) }
                 pairs.append(("current", .bool(span.number == current)))
                 json = .object(pairs)
             }

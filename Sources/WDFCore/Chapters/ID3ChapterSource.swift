@@ -6,6 +6,8 @@ public struct ID3ChapterSource: ChapterSource {
 
     public func chapters(forAudioAt audioPath: String, tag: ID3Tag?, duration: Double?) throws(ChapterSourceError) -> [SourcedChapter] {
         guard let tag else { return [] }
-        return tag.chapters.map { SourcedChapter($0, origin: .id3) }
+        return tag.chapters.map {
+            SourcedChapter($0, origin: .id3, url: $0.url, image: $0.image, description: $0.description)
+        }
     }
 }
