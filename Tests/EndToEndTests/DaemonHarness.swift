@@ -124,7 +124,11 @@ final class DaemonHarness: @unchecked Sendable {
         // A zombie is dead too.
         let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
         guard let close = stat.lastIndex(of: ")") else { return false }
-        return !stat[close...].hasPrefix(") Z")
+        guard stat[close...].hasPrefix(") Z") else { return true }
+        // A zombie leader whose other threads are still exiting still holds the process's
+        // descriptors (its listening socket among them): dead only once it is alone.
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task"))?.count ?? 0
+        return tasks > 1
     }
 
     /// Waits until `pid` has exited.
