@@ -68,7 +68,7 @@ extension ID3Tag {
         case .count(let count) where count < ID3Parser.headerSize: return nil
         case .count: break
         }
-        guard let parsedHeader = ID3Parser.Header(header[...]) else { return nil }
+        guard let parsedHeader = ID3Parser.Header(header[...]) else { return try readAppended(fd: fd, path: path) }
 
         var bodyCount = min(parsedHeader.bodySize, ID3Parser.maximumTagSize)
         var info = stat()
@@ -89,6 +89,37 @@ extension ID3Tag {
         }
         if let failure { throw .readFailed(path: path, errno: failure) }
         return parse(bytes)
+    }
+
+    /// An ID3v2.4 tag appended at the end of the file (found by its "3DI" footer, at the very
+    /// end or just before a 128-byte ID3v1 tag). `size` then says 0: the audio starts at the
+    /// beginning of the file.
+    static func readAppended(fd: Int32, path: String) throws(ID3Error) -> ID3Tag? {
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        let fileSize = Int(info.st_size)
+        func bytes(at offset: Int, count: Int) throws(ID3Error) -> [UInt8]? {
+            guard offset >= 0, count > 0, offset + count <= fileSize else { return nil }
+            var buffer = [UInt8](repeating: 0, count: count)
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(offset)) }
+            if n < 0 { throw .readFailed(path: path, errno: errno) }
+            return n == count ? buffer : nil
+        }
+        let headerSize = ID3Parser.headerSize
+        for end in [fileSize, fileSize - 128] where end >= 2 * headerSize {
+            if end != fileSize {
+                guard let v1 = try bytes(at: end, count: 3), v1 == Array("TAG".utf8) else { continue }
+            }
+            guard let footer = try bytes(at: end - headerSize, count: headerSize), footer.starts(with: Array("3DI".utf8)),
+                  footer[3] == 4, footer[6..<10].allSatisfy({ $0 < 0x80 }) else { continue }
+            let body = footer[6..<10].reduce(0) { $0 << 7 | Int($1) }
+            let start = end - headerSize - body - headerSize
+            guard body <= ID3Parser.maximumTagSize, let tag = try bytes(at: start, count: end - start),
+                  tag.starts(with: Array("ID3".utf8)), var parsed = parse(tag) else { continue }
+            parsed.size = 0
+            return parsed
+        }
+        return nil
     }
 
     /// Parses a tag from bytes that start with "ID3" (nil if they don't start with an ID3v2
