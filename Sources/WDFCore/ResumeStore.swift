@@ -34,29 +34,23 @@ public struct ResumeStore: Sendable {
     /// (`positions.json.damaged-<time>`), whatever could be read is kept, and the returned
     /// sentence says so.
     public mutating func load() -> String? {
-        let bytes: [UInt8]
-        do {
-            bytes = try FileSystem.read(file, limit: 16 << 20)
-        } catch {
-            if error.code == ENOENT { return nil }
-            return "Cannot read saved positions: \(error)."
-        }
-        let json: JSON
-        do {
-            json = try JSONParser.parse(bytes)
-        } catch {
-            let note = setAside("it is not valid JSON (\(error))")
+        switch StateFile.read(file, formatVersion: ResumeStore.formatVersion) {
+        case .missing:
+            return nil
+        case let .unreadable(reason):
+            return "Cannot read saved positions: \(reason)."
+        case let .damaged(bytes, reason):
+            let note = setAside(reason)
             let recovered = salvage(bytes)
             return note + (recovered > 0 ? " Recovered \(recovered) position(s) from it." : "")
-        }
-        guard case .object = json else { return setAside("it does not hold an object") }
-        if let version = json["version"]?.intValue, version > ResumeStore.formatVersion {
+        case let .newer(json, version):
             let note = setAside("it was written by a newer wdfplay (format \(version))")
             absorb(json)
             return note
+        case let .current(json):
+            absorb(json)
+            return nil
         }
-        absorb(json)
-        return nil
     }
 
     private mutating func absorb(_ json: JSON) {
@@ -97,10 +91,7 @@ public struct ResumeStore: Sendable {
 
     private mutating func setAside(_ why: String) -> String {
         isDirty = true
-        guard let aside = FileSystem.setAside(file) else {
-            return "Saved positions in \(file) could not be used: \(why); it could not be moved aside either."
-        }
-        return "Saved positions in \(file) could not be used: \(why); moved to \(aside)."
+        return StateFile.setAside(file, what: "Saved positions", why: why)
     }
 
     public func record(for path: String) -> Record? { records[path] }

@@ -49,24 +49,20 @@ public struct BookmarkStore: Sendable, Equatable {
     }
 
     private mutating func load() -> String? {
-        let bytes: [UInt8]
-        do {
-            bytes = try FileSystem.read(file, limit: 16 << 20)
-        } catch {
-            if error.code == ENOENT { return nil }
-            return "Cannot read bookmarks: \(error)."
-        }
         let json: JSON
-        do {
-            json = try JSONParser.parse(bytes)
-        } catch {
-            return setAside("it is not valid JSON (\(error))")
-        }
-        guard case .object = json else { return setAside("it does not hold an object") }
-        if let version = json["version"]?.intValue, version > BookmarkStore.formatVersion {
+        switch StateFile.read(file, formatVersion: BookmarkStore.formatVersion) {
+        case .missing:
+            return nil
+        case let .unreadable(reason):
+            return "Cannot read bookmarks: \(reason)."
+        case let .damaged(_, reason):
+            return setAside(reason)
+        case let .newer(newer, version):
             let note = setAside("it was written by a newer wdfplay (format \(version))")
-            _ = absorb(json)
+            _ = absorb(newer)
             return note
+        case let .current(current):
+            json = current
         }
         let dropped = absorb(json)
         guard dropped == 0 else {
@@ -96,10 +92,7 @@ public struct BookmarkStore: Sendable, Equatable {
 
     private mutating func setAside(_ why: String) -> String {
         isDirty = true
-        guard let aside = FileSystem.setAside(file) else {
-            return "Bookmarks in \(file) could not be used: \(why); it could not be moved aside either (\(SystemError("rename", file)))."
-        }
-        return "Bookmarks in \(file) could not be used: \(why); moved to \(aside)."
+        return StateFile.setAside(file, what: "Bookmarks", why: why)
     }
 
     /// Adds a bookmark at `position` in the episode at `path` and returns its number among the

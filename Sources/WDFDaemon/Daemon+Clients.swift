@@ -1,0 +1,105 @@
+import Glibc
+import WDFCore
+
+/// The clients of the control socket: accepting (our uid only), reading requests fairly,
+/// answering, pushing events, and timing out the silent.
+extension Daemon {
+    func acceptClients() {
+        while true {
+            let fd = accept(listenFD, nil, nil)
+            if fd < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            guard let uid = UnixSocket.peerUID(fd), uid == getuid() else {
+                log.warning("refused a connection from uid \(UnixSocket.peerUID(fd).map(String.init) ?? "unknown") (only uid \(getuid()) may control this daemon)")
+                close(fd)
+                continue
+            }
+            let session = ClientSession(fd: fd, id: nextSessionID, now: Daemon.now())
+            nextSessionID += 1
+            sessions[fd] = session
+            log.debug("client \(session.id) connected")
+        }
+    }
+
+    func service(_ fd: Int32, readable: Bool) {
+        guard let session = sessions[fd] else { return }
+        if readable {
+            let (lines, open, tooLong) = session.receive()
+            session.lastInput = Daemon.now()
+            if !lines.isEmpty { session.spoke = true }
+            for _ in 0..<tooLong {
+                session.send(reply(id: .null, error: .badRequest("The request is longer than \(ClientSession.maxLine) bytes.")))
+            }
+            for line in lines where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
+                session.send(answer(line, from: session))
+                if !running { break }
+            }
+            if !open { session.closing = true }
+        }
+        if !session.flush() || (session.closing && session.output.isEmpty) {
+            drop(session)
+        }
+    }
+
+    /// The earliest time a silent or half-sent client times out.
+    func sessionDeadline() -> Double? {
+        sessions.values.compactMap(\.deadline).min()
+    }
+
+    func dropSilentClients() {
+        let now = Daemon.now()
+        for session in sessions.values where (session.deadline ?? .infinity) <= now {
+            session.send(reply(id: .null, error: WireError("timeout",
+                "No complete request within \(Int(ClientSession.silenceLimit)) s; closing the connection.")))
+            _ = session.flush()
+            log.debug("client \(session.id) timed out")
+            drop(session)
+        }
+    }
+
+    func drop(_ session: ClientSession) {
+        close(session.fd)
+        sessions[session.fd] = nil
+        log.debug("client \(session.id) disconnected")
+    }
+
+    /// Parses one request line and runs it; always returns a reply.
+    func answer(_ line: [UInt8], from session: ClientSession) -> JSON {
+        let json: JSON
+        do {
+            json = try JSONParser.parse(line)
+        } catch {
+            return reply(id: .null, error: .badRequest("The request is not valid JSON: \(error)."))
+        }
+        do {
+            let request = try Request(json)
+            let data = try dispatch(request, session: session)
+            return reply(id: request.id, data: data)
+        } catch {
+            return reply(id: json["id"] ?? .null, error: error)
+        }
+    }
+
+    func reply(id: JSON, data: JSON) -> JSON {
+        ["id": id, "ok": true, "data": data]
+    }
+
+    func reply(id: JSON, error: WireError) -> JSON {
+        ["id": id, "ok": false, "error": error.json]
+    }
+
+    func broadcast(_ event: String, _ data: JSON) {
+        let message: JSON = ["event": .string(event), "data": data]
+        for session in sessions.values where session.subscribed {
+            session.send(message)
+            if !session.flush() {
+                log.warning("client \(session.id) does not read its events; disconnecting it")
+                drop(session)
+            }
+        }
+    }
+}
