@@ -181,4 +181,12 @@ struct ServiceTests {
         #expect(terminal.error.range(of: #"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} error wdf.daemon: "#, options: .regularExpression) != nil,
                 "got \(terminal.error)")
     }
+
+    /// The service's hardening, checked without systemd: every system call the daemon makes while
+    /// playing, seeking, pausing, saving and quitting is in @system-service, its sockets are
+    /// AF_UNIX, no W+X memory, no personality change, and it works under no_new_privs.
+    @Test func hardeningLeavesPlaybackAndSavingWorking() throws {
+        let run = try ServiceTests.run(["python3", "Scripts/verify-hardening", "--bin", ServiceTests.binaries], cwd: ServiceTests.repo)
+        #expect(run.status == 0 && run.output.contains("PASS"), "\(run.output)\n\(run.error)")
+    }
 }
