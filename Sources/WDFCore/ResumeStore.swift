@@ -126,8 +126,7 @@ public struct ResumeStore: Sendable {
     /// the once-a-second checkpoints skip the fsync.
     public mutating func save(durable: Bool) throws(SystemError) {
         guard isDirty else { return }
-        try FileSystem.makeDirectory(FileSystem.directoryName(file))
-        try FileSystem.writeAtomically(file, Array(serialized.utf8), durable: durable)
+        try StateFile.write(file, serialized, durable: durable)
         isDirty = false
     }
 

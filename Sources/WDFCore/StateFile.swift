@@ -33,6 +33,12 @@ public enum StateFile {
         return .current(json)
     }
 
+    /// Replaces `file` with `text` atomically (its folder made if needed); `durable` also fsyncs.
+    public static func write(_ file: String, _ text: String, durable: Bool) throws(SystemError) {
+        try FileSystem.makeDirectory(FileSystem.directoryName(file))
+        try FileSystem.writeAtomically(file, Array(text.utf8), durable: durable)
+    }
+
     /// Moves `file` aside and says so: "`what` in FILE could not be used: WHY; moved to …".
     public static func setAside(_ file: String, what: String, why: String) -> String {
         guard let aside = FileSystem.setAside(file) else {

@@ -143,8 +143,7 @@ public struct BookmarkStore: Sendable, Equatable {
     /// Writes the store if it changed. `durable` also fsyncs.
     public mutating func save(durable: Bool) throws(SystemError) {
         guard isDirty else { return }
-        try FileSystem.makeDirectory(FileSystem.directoryName(file))
-        try FileSystem.writeAtomically(file, Array(serialized.utf8), durable: durable)
+        try StateFile.write(file, serialized, durable: durable)
         isDirty = false
     }
 
