@@ -1,7 +1,8 @@
 import WDFClient
 import WDFCore
 
-/// `wdfctl status|pause|resume|play|toggle|next|prev|stop [--json]`, run without ArgumentParser.
+/// `wdfctl status|pause|resume|play|toggle|next|prev|stop [--json] [--socket PATH]`, run without
+/// ArgumentParser.
 enum QuickCommand {
     static let simple: [String: String] = [
         "status": "status", "pause": "pause", "resume": "resume", "play": "resume", "toggle": "toggle",
@@ -11,11 +12,22 @@ enum QuickCommand {
     /// The exit status, or nil when the arguments are not one of the quick forms.
     static func run(_ arguments: [String]) -> Int32? {
         guard let name = arguments.first, let command = simple[name] else { return nil }
-        let rest = arguments.dropFirst()
-        guard rest.allSatisfy({ $0 == "--json" }), rest.count <= 1 else { return nil }
-        let json = rest.count == 1
+        var json = false
+        var socketOverride: String?
+        var rest = arguments.dropFirst()
+        while let argument = rest.popFirst() {
+            switch argument {
+            case "--json" where !json: json = true
+            case "--socket" where socketOverride == nil && rest.first.map({ !$0.hasPrefix("-") }) == true:
+                socketOverride = rest.popFirst()
+            case _ where argument.hasPrefix("--socket=") && socketOverride == nil:
+                socketOverride = String(argument.dropFirst("--socket=".count))
+            default:
+                return nil  // anything else: the full parser (and its messages)
+            }
+        }
         let environment = Environment.current
-        let socket = XDGPaths(environment: environment).socketPath(override: nil, environment: environment)
+        let socket = XDGPaths(environment: environment).socketPath(override: socketOverride, environment: environment)
         do throws(ClientError) {
             let reply = try ControlClient(socketPath: socket).call(command)
             print(json ? reply.serialized : StatusView.status(reply))
