@@ -15,13 +15,19 @@ final class Recorder: @unchecked Sendable {
     private var ended = false
     private let stderrURL: URL
 
-    init(server: PulseServer, scratch: URL) throws {
+    /// Records the shared server's sink.
+    convenience init(server: PulseServer, scratch: URL) throws {
+        try self.init(environment: server.clientEnvironment, source: "\(server.sinkName).monitor", scratch: scratch)
+    }
+
+    /// Records `source` of the server that `environment` reaches (e.g. a second server).
+    init(environment: [String: String], source: String, scratch: URL) throws {
         stderrURL = scratch.appendingPathComponent("parec.err")
         let (readFD, writeFD) = try ChildProcess.makePipe()
         process = try ChildProcess.spawn(
             try PulseServer.tool("parec"),
-            ["-d", "\(server.sinkName).monitor", "--raw", "--format=s16le", "--rate=44100", "--channels=1", "--latency-msec=10"],
-            environment: server.clientEnvironment, stdout: .descriptor(writeFD), stderr: .file(stderrURL.path))
+            ["-d", source, "--raw", "--format=s16le", "--rate=44100", "--channels=1", "--latency-msec=10"],
+            environment: environment, stdout: .descriptor(writeFD), stderr: .file(stderrURL.path))
         close(writeFD)
         let thread = Thread { [self] in readLoop(readFD) }
         thread.name = "Recorder"
