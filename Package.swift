@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "wdfplay", targets: ["wdfplay"]),
         .executable(name: "wdfctl", targets: ["wdfctl"]),
         .executable(name: "wdfplay-config", targets: ["wdfplay-config"]),
+        .executable(name: "wdfplay-feed", targets: ["wdfplay-feed"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -21,9 +22,16 @@ let package = Package(
             name: "CPulse", pkgConfig: "libpulse",
             providers: [.apt(["libpulse-dev"])]),
         .systemLibrary(name: "CLinux"),
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "WDFCore"),
         .target(name: "WDFConfig", dependencies: ["WDFCore", "TOMLKit"]),
         .target(name: "WDFAudio", dependencies: ["WDFCore", "CMPG123", "CPulse"]),
+        // The podcast feed: RSS parsing (pure Swift, no XML library) and HTTP through libcurl.
+        // Only wdfplay-feed links them; the daemon reads the feed store that it writes.
+        .target(name: "WDFFeed", dependencies: ["WDFCore"]),
+        .target(name: "WDFNet", dependencies: ["WDFCore", "CCurl"]),
         .target(name: "WDFDaemon", dependencies: ["WDFCore", "WDFAudio", "CLinux"]),
         .target(name: "WDFClient", dependencies: [
             "WDFCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -41,14 +49,20 @@ let package = Package(
         .executableTarget(name: "wdfplay-config", dependencies: [
             "WDFConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Feed sync and downloads: run by `wdfctl sync|download` and by `wdfplay N` for an episode
+        // not downloaded yet, so that neither links libcurl (start-up time of `wdfctl status`).
+        .executableTarget(name: "wdfplay-feed", dependencies: [
+            "WDFFeed", "WDFNet", "WDFConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // Scripts/bench-chapters: reading the chapters of a file with a 5 MB tag.
         .executableTarget(name: "bench-chapters", dependencies: ["WDFCore"], path: "Benchmarks/ChapterRead"),
         .testTarget(name: "WDFCoreTests", dependencies: ["WDFCore"]),
         .testTarget(name: "WDFConfigTests", dependencies: ["WDFConfig"]),
         .testTarget(name: "WDFAudioTests", dependencies: ["WDFAudio"]),
+        .testTarget(name: "WDFFeedTests", dependencies: ["WDFFeed"]),
         .testTarget(name: "WDFDaemonTests", dependencies: ["WDFDaemon"]),
         .testTarget(name: "ServiceTests", dependencies: ["wdfplayd", "wdfplay", "wdfctl", "wdfplay-config"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["WDFCore", "wdfplayd", "wdfplay", "wdfctl", "wdfplay-config"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["WDFCore", "wdfplayd", "wdfplay", "wdfctl", "wdfplay-config", "wdfplay-feed"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -18,7 +18,21 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
     private var outputError: AudioError?
     /// Volume scale for fades (1 = normal); reapplied to every new stream.
     private var gain = 1.0
+    /// What follows the file in play (`PlayerControl.queue`).
+    private var queued: (path: String, position: Double)?
+    /// Set from the moment the queued file's audio is written after the current one's until it
+    /// is heard: `decoder` is still the file being heard, `next.decoder` the one being written.
+    private var next: Transition?
     private let buffer: UnsafeMutableRawBufferPointer
+
+    private struct Transition {
+        var decoder: any AudioDecoder
+        var path: String
+        /// Media time of the new file's first written frame.
+        var start: Double
+        /// Stream seconds (since the last open or flush) at which the new file begins.
+        var streamOffset: Double
+    }
 
     init(sink: any AudioSink, decoderFactory: @escaping PlayerControl.DecoderFactory,
          events: @escaping @Sendable (PlayerEvent) -> Void) {
@@ -47,6 +61,9 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
                 break
             case let .watch(list):
                 boundaries = list
+            case let .queue(path, position):
+                queued = path.map { ($0, position) }
+                if path != self.next?.path { self.next = nil }
             case let .gain(value):
                 gain = value
                 if decoder != nil, outputError == nil { try sink.setGain(value) }
@@ -77,6 +94,8 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         }
         decoder = newDecoder
         path = newPath
+        next = nil
+        queued = nil
         segmentStart = start
         lastHeard = start
         lastChecked = start
@@ -115,6 +134,8 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         let rate = Double(decoder.format.sampleRate)
         var frame = max(0, Int((target * rate).rounded()))
         if let length = decoder.lengthFrames { frame = min(frame, length) }
+        // A seek is within the file being heard: what was written of the next one goes.
+        next = nil
         try decoder.seek(toFrame: frame)
         if outputError != nil {
             lastHeard = Double(decoder.positionFrames) / rate
@@ -135,6 +156,8 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         sink.close()
         decoder = nil
         path = nil
+        next = nil
+        queued = nil
         state = .stopped
         reachedEnd = false
         outputError = nil
@@ -146,6 +169,7 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
     /// Opens a fresh stream after an output failure and carries on from `position`.
     private func reopen(at position: Double) throws(AudioError) {
         guard let decoder else { return }
+        next = nil
         try sink.open(format: decoder.format)
         if gain != 1 { try sink.setGain(gain) }
         outputError = nil
@@ -168,6 +192,7 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         }
         do throws(AudioError) {
             try fill()
+            if next != nil { _ = heardPosition() }
             checkBoundaries()
             if reachedEnd, sink.drained, state == .playing {
                 finish()
@@ -179,8 +204,9 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
 
     /// Writes decoded audio while the sink has room. At the end of the file, starts the drain.
     private func fill() throws(AudioError) {
-        guard let decoder, !reachedEnd, outputError == nil else { return }
+        guard self.decoder != nil, !reachedEnd, outputError == nil else { return }
         while true {
+            guard let decoder = next?.decoder ?? self.decoder else { return }
             let room = try sink.writableBytes()
             let frameBytes = decoder.format.bytesPerFrame
             let want = min(room, buffer.count) / frameBytes * frameBytes
@@ -196,9 +222,11 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
             if decoder.format != formatBefore {
                 // Rare mid-file format change: a new stream in the new format, written from here on.
                 let heard = lastHeard
+                next = nil
                 try sink.open(format: decoder.format)
                 segmentStart = heard
             }
+            if n == 0, next == nil, startQueued() { continue }
             if n == 0 {
                 reachedEnd = true
                 try sink.startDrain()
@@ -206,6 +234,37 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
             }
             try sink.write(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
         }
+    }
+
+    /// At the end of the file being written: opens the queued file and, when its sample format
+    /// is the same, goes on writing it into the same stream. False when there is nothing queued
+    /// or it cannot follow without a new stream (the daemon then loads it after the end).
+    private func startQueued() -> Bool {
+        guard let (nextPath, position) = queued, let current = decoder else { return false }
+        queued = nil
+        guard let following = try? decoderFactory(nextPath), following.format == current.format else { return false }
+        let rate = Double(following.format.sampleRate)
+        if position > 0, let length = following.lengthFrames, Int(position * rate) < length {
+            try? following.seek(toFrame: Int(position * rate))
+        }
+        next = Transition(decoder: following, path: nextPath, start: Double(following.positionFrames) / rate,
+                          streamOffset: sink.writtenSeconds)
+        return true
+    }
+
+    /// The queued file is being heard: it becomes the file in play.
+    private func commitNext(_ transition: Transition, heardStream: Double) {
+        let ended = path ?? ""
+        let duration = durationSeconds ?? lastHeard
+        decoder = transition.decoder
+        path = transition.path
+        next = nil
+        segmentStart = transition.start - transition.streamOffset
+        let position = transition.start + max(0, heardStream - transition.streamOffset)
+        lastHeard = position
+        lastChecked = position
+        events(.ended(path: ended, duration: duration))
+        events(.continued(status()))
     }
 
     private func checkBoundaries() {
@@ -258,6 +317,9 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
     /// Media time being heard now; remembered in `lastHeard`.
     private func heardPosition() -> Double {
         guard decoder != nil, outputError == nil, let heard = try? sink.heardSeconds() else { return lastHeard }
+        if let transition = next, heard >= transition.streamOffset {
+            commitNext(transition, heardStream: heard)
+        }
         var position = segmentStart + heard
         if let duration = durationSeconds { position = min(position, duration) }
         lastHeard = position

@@ -12,6 +12,7 @@ public final class PlayerControl: @unchecked Sendable {  // @unchecked: all muta
         case status
         case watch([Double])
         case gain(Double)
+        case queue(path: String?, position: Double)
         case shutdown
     }
 
@@ -58,6 +59,11 @@ public final class PlayerControl: @unchecked Sendable {  // @unchecked: all muta
 
     /// Stops the thread after closing decoder and sink.
     public func shutdown() { _ = send(.shutdown) }
+
+    /// The file to go on with when the one in play ends (nil: none), from `position` seconds.
+    /// When both have the same sample format it follows in the same stream, without a gap; the
+    /// events are then `.ended` for the old file and `.continued` once the new one is heard.
+    public func queue(path: String?, position: Double = 0) { _ = send(.queue(path: path, position: position)) }
 
     private func send(_ command: Command) -> Result<PlayerStatus, AudioError> {
         mailbox.lock()

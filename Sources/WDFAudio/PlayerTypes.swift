@@ -28,6 +28,9 @@ public enum PlayerEvent: Sendable, Equatable {
     case seeked(PlayerStatus)
     /// Everything in the file has been heard.
     case ended(path: String, duration: Double)
+    /// The queued file follows the one that ended, in the same stream (no gap); `status` is the
+    /// new file's.
+    case continued(PlayerStatus)
     /// The output failed; the player paused itself at the heard position. `wasPlaying` tells
     /// whether it was playing (and so should carry on once the output is back).
     case outputLost(AudioError, PlayerStatus, wasPlaying: Bool)

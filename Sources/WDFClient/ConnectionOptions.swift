@@ -40,7 +40,7 @@ public struct ConnectionOptions: ParsableArguments {
             }
             return try body(client)
         } catch {
-            printError(error.description)
+            if !error.description.isEmpty { printError(error.description) }
             throw ExitCode(error.exitCode)
         }
     }

@@ -6,9 +6,12 @@ public enum ClientError: Error, CustomStringConvertible {
     case notRunning(socket: String)
     case connection(String)
     case refused(WireError)
+    /// A helper program failed and has already said why; exit with its status.
+    case silent(Int32)
 
     public var description: String {
         switch self {
+        case .silent: return ""
         case let .notRunning(socket): return "wdfplayd is not running (no answer on \(socket)); start it with `wdfplay` or `systemctl --user start wdfplayd`."
         case let .connection(message): return message
         case let .refused(error): return error.message
@@ -21,6 +24,7 @@ public enum ClientError: Error, CustomStringConvertible {
         case .notRunning: return 69  // EX_UNAVAILABLE
         case .connection: return 74  // EX_IOERR
         case .refused: return 1
+        case let .silent(status): return status
         }
     }
 }

@@ -109,6 +109,20 @@ extension Config {
                     patterns.append(pattern)
                 }
                 config.skipChapters = patterns
+            case .continuePlaying:
+                guard let value = value.bool else {
+                    throw invalid("true or false (whether the next episode of the series follows when one ends)")
+                }
+                config.continuePlaying = value
+            case .feed:
+                guard let url = value.string else {
+                    throw invalid("a string (the feed's http://, https:// or file:// URL, or \"\" for none)")
+                }
+                let lower = url.lowercased()
+                guard url.isEmpty || lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("file://") else {
+                    throw invalid("an http://, https:// or file:// URL")
+                }
+                config.feed = url
             }
         }
         return config

@@ -12,6 +12,8 @@ extension Config {
             "volume": .number(Double(volume)),
             "log_level": .string(logLevel.rawValue),
             "skip_chapters": .array(skipChapters.map { .string($0) }),
+            "continue": .bool(continuePlaying),
+            "feed": .string(feed),
         ]
     }
 
@@ -27,7 +29,8 @@ extension Config {
               let level = json["log_level"]?.stringValue.flatMap(LogLevel.init(rawValue:)),
               let skip = json["skip_chapters"]?.arrayValue?.compactMap(\.stringValue) else { return nil }
         self.init(library: library, series: series, resumeRewind: rewind, checkpointInterval: interval,
-                  audioDevice: device, volume: volume, logLevel: level, skipChapters: skip)
+                  audioDevice: device, volume: volume, logLevel: level, skipChapters: skip,
+                  continuePlaying: json["continue"]?.boolValue ?? false, feed: json["feed"]?.stringValue ?? "")
         libraryIsDefault = isDefault
     }
 }

@@ -21,6 +21,10 @@ public struct Config: Sendable, Equatable {
     public var logLevel: LogLevel
     /// Globs: chapters whose titles match one of them are skipped.
     public var skipChapters: [String]
+    /// When an episode ends, go straight on with the next one of its series.
+    public var continuePlaying: Bool
+    /// The podcast's RSS feed (http, https or file URL); empty: none.
+    public var feed: String
     /// True when the file did not set `library` (so the player may fall back to a demo series
     /// when the default folder does not exist). Setting `library` explicitly — even to the
     /// default value — makes this false.
@@ -38,6 +42,8 @@ public struct Config: Sendable, Equatable {
         volume: Int = 100,
         logLevel: LogLevel = .info,
         skipChapters: [String] = [],
+        continuePlaying: Bool = false,
+        feed: String = "",
         home: String? = nil
     ) {
         if let library {
@@ -54,6 +60,8 @@ public struct Config: Sendable, Equatable {
         self.volume = volume
         self.logLevel = logLevel
         self.skipChapters = skipChapters
+        self.continuePlaying = continuePlaying
+        self.feed = feed
     }
 
     /// All defaults, with `library` expanded against the current `$HOME` (read on every access).
@@ -125,4 +133,6 @@ package enum ConfigKey: String, CaseIterable {
     case volume
     case logLevel = "log_level"
     case skipChapters = "skip_chapters"
+    case continuePlaying = "continue"
+    case feed
 }

@@ -53,6 +53,29 @@ public enum Executable {
         return (exitStatus, output, error)
     }
 
+    /// Runs `arguments` with this process's standard input, output and error (a progress bar
+    /// shows where the listener looks) and returns its exit status.
+    public static func runInheriting(_ arguments: [String]) throws(SystemError) -> Int32 {
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, arguments[0], nil, nil, &argv, environ)
+        guard rc == 0 else { throw SystemError("posix_spawn", arguments[0], code: rc) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
+    /// Replaces this process with `arguments` (a front end handing a command on); returns only
+    /// when that fails.
+    public static func exec(_ arguments: [String]) -> SystemError {
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        execv(arguments[0], &argv)
+        let error = SystemError("execv", arguments[0])
+        for p in argv { free(p) }
+        return error
+    }
+
     private static func drain(_ fd: Int32) -> [UInt8] {
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)

@@ -9,16 +9,23 @@ public struct ResumeStore: Sendable {
         public var position: Double
         public var duration: Double?
         public var finished: Bool
+        /// Heard to within ``ResumeStore/playedMargin`` of the end, or marked so by the listener.
+        /// Sticky: listening again does not clear it; `unplayed` does.
+        public var played: Bool
         /// Seconds since the Unix epoch.
         public var updated: Int
 
-        public init(position: Double, duration: Double?, finished: Bool, updated: Int) {
+        public init(position: Double, duration: Double?, finished: Bool, played: Bool = false, updated: Int) {
             self.position = position
             self.duration = duration
             self.finished = finished
+            self.played = played || finished
             self.updated = updated
         }
     }
+
+    /// An episode heard to within this many seconds of its end counts as played.
+    public static let playedMargin = 30.0
 
     public static let formatVersion = 1
     public let file: String
@@ -60,6 +67,7 @@ public struct ResumeStore: Sendable {
             guard let position = value["position"]?.doubleValue, position.isFinite, position >= 0 else { continue }
             records[path] = Record(position: position, duration: value["duration"]?.doubleValue,
                                    finished: value["finished"]?.boolValue ?? false,
+                                   played: value["played"]?.boolValue ?? false,
                                    updated: value["updated"]?.intValue ?? 0)
         }
     }
@@ -105,14 +113,30 @@ public struct ResumeStore: Sendable {
     }
 
     public mutating func update(path: String, position: Double, duration: Double?, finished: Bool = false) {
+        let nearEnd = duration.map { $0 > 0 && position >= $0 - ResumeStore.playedMargin } ?? false
         let record = Record(position: finished ? (duration ?? position) : position, duration: duration,
-                            finished: finished, updated: Int(time(nil)))
-        if let old = records[path], old.finished == record.finished, abs(old.position - record.position) < 0.05,
-           old.duration == record.duration, lastPath == path {
+                            finished: finished, played: nearEnd || records[path]?.played == true,
+                            updated: Int(time(nil)))
+        if let old = records[path], old.finished == record.finished, old.played == record.played,
+           abs(old.position - record.position) < 0.05, old.duration == record.duration, lastPath == path {
             return
         }
         records[path] = record
         lastPath = path
+        isDirty = true
+    }
+
+    /// The listener's own mark. Played keeps the position; unplayed forgets it (the episode is new again).
+    public mutating func setPlayed(_ played: Bool, key: String, duration: Double?) {
+        if played {
+            var record = records[key] ?? Record(position: 0, duration: duration, finished: false, updated: 0)
+            guard !record.played else { return }
+            record.played = true
+            record.updated = Int(time(nil))
+            records[key] = record
+        } else {
+            guard records.removeValue(forKey: key) != nil else { return }
+        }
         isDirty = true
     }
 
@@ -135,7 +159,7 @@ public struct ResumeStore: Sendable {
             let r = records[path]!
             return (path, [
                 "position": .number(r.position), "duration": JSON(r.duration),
-                "finished": .bool(r.finished), "updated": .number(Double(r.updated)),
+                "finished": .bool(r.finished), "played": .bool(r.played), "updated": .number(Double(r.updated)),
             ])
         }
         let json: JSON = [

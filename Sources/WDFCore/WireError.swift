@@ -2,18 +2,25 @@
 public struct WireError: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: String
     public var message: String
+    /// What a program needs to act on the error (e.g. the candidates of an ambiguous episode).
+    public var detail: JSON?
 
-    public init(_ code: String, _ message: String) {
+    public init(_ code: String, _ message: String, detail: JSON? = nil) {
         self.code = code
         self.message = message
+        self.detail = detail
     }
 
     public var description: String { message }
-    public var json: JSON { ["code": .string(code), "message": .string(message)] }
+    public var json: JSON {
+        var pairs: [(String, JSON)] = [("code", .string(code)), ("message", .string(message))]
+        if let detail { pairs.append(("detail", detail)) }
+        return .object(pairs)
+    }
 
     public init?(json: JSON?) {
         guard let code = json?["code"]?.stringValue, let message = json?["message"]?.stringValue else { return nil }
-        self.init(code, message)
+        self.init(code, message, detail: json?["detail"])
     }
 
     // The codes (Docs/protocol.md lists them).

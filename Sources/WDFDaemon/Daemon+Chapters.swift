@@ -5,8 +5,9 @@ import WDFCore
 extension Daemon {
     /// The episode's navigable chapters: the winning source's, with the bookmarks merged in.
     func chapterList(for episode: Episode, duration: Double?, reportProblems: Bool = true) -> (ChapterList, ChapterOrigin?) {
+        let sources = ChapterSources.all(feed: feedRecord(forPath: episode.path), cacheDirectory: paths.cacheDirectory)
         let merged = ChapterSources.merged(forAudioAt: episode.path, tag: episode.tag, duration: duration,
-                                           bookmarks: bookmarks.bookmarks(for: episode.path))
+                                           bookmarks: bookmarks.bookmarks(for: episode.path), sources: sources)
         if reportProblems { for problem in merged.problems { log.warning(problem) } }
         return (ChapterList(sourced: merged.chapters, duration: duration), merged.origin)
     }

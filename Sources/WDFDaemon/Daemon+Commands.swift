@@ -6,7 +6,7 @@ extension Daemon {
     typealias Handler = @Sendable (Daemon, Request, ClientSession) throws(WireError) -> JSON
 
     static let commands: [(name: String, summary: String, handler: Handler)] = [
-        ("play", "play an episode: {episode: N | \"N\" | path, from?: s, restart?: bool}; none = the last one",
+        ("play", "play an episode: {episode: N | \"next\" | TITLE WORDS | path, series?: NAME, from?: s, restart?: bool}; none = the last one",
          { d, r, _ throws(WireError) in try d.play(r) }),
         ("pause", "pause", { d, _, _ throws(WireError) in try d.setPaused(true) }),
         ("resume", "resume", { d, _, _ throws(WireError) in try d.setPaused(false) }),
@@ -19,6 +19,13 @@ extension Daemon {
         ("mark", "bookmark the heard position as a chapter of your own: {title?: TEXT}", { d, r, _ throws(WireError) in try d.mark(r) }),
         ("unmark", "remove bookmark {number: N} (its number in the chapter list)", { d, r, _ throws(WireError) in try d.unmark(r) }),
         ("chapters", "the chapters of the episode in play", { d, _, _ throws(WireError) in try d.chapterListJSON() }),
+        ("episodes", "the episodes of a series: {series?: NAME} (default: the current series), or {all: true}",
+         { d, r, _ throws(WireError) in try d.episodesCommand(r) }),
+        ("info", "an episode's page (title, date, length, chapters, show notes): {episode?, series?}; none = the one in play or last",
+         { d, r, _ throws(WireError) in try d.infoCommand(r) }),
+        ("played", "mark an episode played: {episode, series?}", { d, r, _ throws(WireError) in try d.playedCommand(r, played: true) }),
+        ("unplayed", "mark an episode new again (its position is forgotten): {episode, series?}",
+         { d, r, _ throws(WireError) in try d.playedCommand(r, played: false) }),
         ("status", "what plays, where, which chapter", { d, _, _ throws(WireError) in d.statusJSON(d.player.status()) }),
         ("sleep", "sleep timer: {seconds: N} of listening, {at: \"chapter\"|\"episode\"} end, {off: true}; {} shows it",
          { d, r, _ throws(WireError) in try d.sleepCommand(r) }),
@@ -57,16 +64,23 @@ extension Daemon {
         let start = from ?? (restart ? 0 : store.startPosition(for: episode.path, rewind: config.resumeRewind))
         let loaded = try result(player.load(path: episode.path, position: start))
         outputRecovery.stop()
+        began(episode, fromDemo: fromDemo, status: loaded, navigated: from != nil)
+        return playReply(loaded, startedAt: loaded.position, resumed: from == nil && !restart && start > 0)
+    }
+
+    /// The player has `episode` loaded (by a play request, or following the last one): its
+    /// chapters, the resume record, and what comes after it.
+    func began(_ episode: Episode, fromDemo: Bool, status loaded: PlayerStatus, navigated: Bool) {
         let (chapters, origin) = chapterList(for: episode, duration: loaded.duration)
         nowPlaying = NowPlaying(episode: episode, chapters: chapters, chapterOrigin: origin, fromDemo: fromDemo)
-        navigatedChapter = from == nil ? nil : chapters.current(at: loaded.position)?.number
+        navigatedChapter = navigated ? chapters.current(at: loaded.position)?.number : nil
         lastSkipped = .null
         lastChapterNumber = chapters.current(at: loaded.position)?.number
         player.watch(boundaries: chapters.boundaries)
         store.update(path: episode.path, position: loaded.position, duration: loaded.duration)
         saveStore(durable: true)
         log.info("playing \(episode.path) from \(TimeFormat.clock(loaded.position))")
-        return playReply(loaded, startedAt: loaded.position, resumed: from == nil && !restart && start > 0)
+        queueNext()
     }
 
     private func playReply(_ status: PlayerStatus, startedAt: Double, resumed: Bool) -> JSON {
@@ -81,26 +95,21 @@ extension Daemon {
 
     /// The episode a play request names, and whether it comes from the demo series.
     private func chooseEpisode(_ request: Request) throws(WireError) -> (Episode, Bool) {
-        var target = request.body["episode"] ?? .null
-        if target.isNull, let path = try request.string("path") { target = .string(path) }
-        if target.isNull {
-            guard let last = store.lastPath else {
+        switch try selector(request) {
+        case nil:
+            guard let last = store.lastPath, !last.hasPrefix("feed:") else {
                 throw WireError("no_last_episode", "There is no last episode to continue yet; name one, e.g. `wdfplay 6`.")
             }
             return (try episode(atPath: last), isDemo(last))
+        case let .path(path):
+            return (try episode(atPath: path), isDemo(path))
+        case let .query(query):
+            let (item, fromDemo) = try resolveItem(query)
+            return (try episode(atPath: try downloadedPath(item)), fromDemo)
         }
-        if let number = target.intValue { return try episode(number: number) }
-        guard let text = target.stringValue?.trimmingWhitespace(), !text.isEmpty else {
-            throw .badArgument("\"episode\" must be a number or a file path, not \(target.serialized).")
-        }
-        if let number = Int(text) { return try episode(number: number) }
-        guard text.hasPrefix("/") else {
-            throw .badArgument("The file path \"\(text)\" must be absolute.")
-        }
-        return (try episode(atPath: text), isDemo(text))
     }
 
-    private func episode(atPath path: String) throws(WireError) -> Episode {
+    func episode(atPath path: String) throws(WireError) -> Episode {
         guard FileSystem.exists(path) else { throw WireError("file_not_found", "The file \(path) does not exist.") }
         guard !FileSystem.isDirectory(path) else { throw WireError("not_mp3", "\(path) is a folder, not an MP3 file.") }
         let real = FileSystem.realPath(path) ?? path
@@ -112,7 +121,7 @@ extension Daemon {
     }
 
     /// The library folder, or the demo series when the listener has none yet.
-    private func libraryRoot() throws(WireError) -> (String, Bool) {
+    func libraryRoot() throws(WireError) -> (String, Bool) {
         let root = paths.expandingTilde(config.library)
         if FileSystem.isDirectory(root) { return (FileSystem.realPath(root) ?? root, false) }
         if config.libraryIsDefault, let demo = DemoSeries.locate(environment: options.environment) {
@@ -124,29 +133,9 @@ extension Daemon {
         throw WireError("no_library", "The library folder \(root) (key `library` in \(configPath)) does not exist.")
     }
 
-    private func isDemo(_ path: String) -> Bool {
+    func isDemo(_ path: String) -> Bool {
         guard let demo = DemoSeries.locate(environment: options.environment) else { return false }
         return path.hasPrefix(demo + "/")
-    }
-
-    private func episode(number: Int) throws(WireError) -> (Episode, Bool) {
-        let (root, fromDemo) = try libraryRoot()
-        let library = Library.scan(root: root)
-        for problem in library.problems { log.warning(problem) }
-        var series: String? = config.series.isEmpty ? nil : config.series
-        if series == nil, let last = store.lastPath { series = library.episode(atPath: last)?.series }
-        switch library.resolve(number: number, series: series) {
-        case let .found(episode):
-            return (episode, fromDemo)
-        case let .ambiguous(candidates):
-            let list = candidates.map { "\"\($0.title)\" (\($0.path))" }.joined(separator: ", ")
-            throw WireError("ambiguous_episode", "Episode \(number) is claimed by \(candidates.count) files: \(list).")
-        case .notFound:
-            let numbers = library.episodes.compactMap(\.number).sorted()
-            let known = numbers.isEmpty ? "no numbered episodes" :
-                "\(library.episodes.count) episodes, numbers \(numbers.first!)–\(numbers.last!)"
-            throw WireError("unknown_episode", "Episode \(number) is not in the library at \(root) (\(known)).")
-        }
     }
 
     // MARK: transport

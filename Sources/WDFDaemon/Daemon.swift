@@ -59,6 +59,17 @@ public final class Daemon {
     var skipAt: Double?
     var navigatedChapter: Int?
     var lastSkipped: JSON = .null
+    /// The library index, loaded on first use (see Daemon+Catalog).
+    var catalog: Catalog?
+    var catalogProblem: String?
+    var feedStore: FeedStore
+    var feedStamp: Int?
+    /// Library and feed joined, rebuilt only when either changed.
+    var catalogItems: [CatalogItem]?
+    /// The episode queued to follow the one in play (config `continue`).
+    var upNext: CatalogItem?
+    /// Set between an episode's end and the event that says how the next one follows.
+    var continuing: CatalogItem?
     var running = true
 
     public init(options: Options) throws(DaemonError) {
@@ -98,6 +109,7 @@ public final class Daemon {
         listenFD = listening
         self.playerEvents = playerEvents
         store = ResumeStore(directory: paths.stateDirectory)
+        feedStore = FeedStore(directory: paths.stateDirectory)
         let loaded = BookmarkStore.load(directory: paths.stateDirectory)
         bookmarks = loaded.store
         skipRules = SkipRules(patterns: config.skipChapters)
@@ -173,6 +185,12 @@ public final class Daemon {
         defer { if let notifier { notifier.status(serviceStatus(player.status())) } }
         switch event {
         case let .stateChanged(status):
+            if status.state == .stopped, let next = continuing {
+                // The next episode could not follow in the same stream: start it now.
+                continuing = nil
+                startFollowing(next)
+                return
+            }
             if sleepTimer?.isFading == true, status.state != .playing {
                 // The listener paused during the fade: no sleep any more, full volume next time.
                 cancelSleep(restoringVolume: true)
@@ -202,6 +220,11 @@ public final class Daemon {
             nextCheckpoint = nil
             log.info("finished \(path)")
             broadcast("end", ["episode": episode])
+            continuing = config.continuePlaying ? upNext : nil
+            upNext = nil
+        case let .continued(status):
+            continuing = nil
+            followed(status)
         case let .outputLost(error, status, wasPlaying):
             log.error("\(error.message) Paused at \(TimeFormat.clock(status.position)).")
             remember(status, durable: true)
@@ -300,6 +323,7 @@ public final class Daemon {
             Log.configure(threshold: options.verbose ? .debug : Log.Level(name: config.logLevel.rawValue) ?? .info,
                           environment: options.environment)
             log.info("reloaded \(configPath)")
+            if nowPlaying != nil { queueNext() }
         } catch {
             log.error("\(error.message) Keeping the previous configuration.")
         }

@@ -8,13 +8,17 @@ struct WDFPlay: ParsableCommand {
         commandName: "wdfplay",
         abstract: "Play an episode of When Diplomacy Fails, continuing where you stopped.",
         discussion: """
-            EPISODE is a number in the series (6), a path to an MP3 file, or nothing to continue the \
-            last episode. Starts wdfplayd in the background if it is not running. Control playback with wdfctl.
+            EPISODE is a number in the current series (6), a series and a number ("korean war" 6), \
+            `next` (the episode after the last one played), words of a title (sino-soviet), a series \
+            name (continue it), a path to an MP3 file, or nothing to continue the last episode. \
+            An episode known from the feed but not downloaded is downloaded first. \
+            Starts wdfplayd in the background if it is not running. Control playback with wdfctl.
             """,
         version: wdfplayVersion)
 
-    @Argument(help: "Episode number, MP3 file, or nothing for the last episode.")
-    var episode: String?
+    @Argument(help: ArgumentHelp("Episode: N, SERIES N, next, title words, a series, or an MP3 file; nothing for the last one.",
+                                 valueName: "episode"))
+    var words: [String] = []
 
     @Option(help: ArgumentHelp("Start at TIME (SS, MM:SS or HH:MM:SS) instead of the saved position.", valueName: "TIME"))
     var from: String?
@@ -32,19 +36,19 @@ struct WDFPlay: ParsableCommand {
     }
 
     func run() throws {
-        var arguments: [(String, JSON)] = []
-        if let episode {
-            let trimmed = episode.trimmingWhitespace()
-            if let number = Int(trimmed) {
-                arguments.append(("episode", .number(Double(number))))
-            } else {
-                arguments.append(("episode", .string(absolutePath(trimmed))))
-            }
-        }
+        var arguments = EpisodeWords.arguments(words)
         if let from, let seconds = TimeFormat.parseClock(Substring(from)) { arguments.append(("from", .number(seconds))) }
         if restart { arguments.append(("restart", true)) }
+        let environment = connection.environment
         let reply = try connection.run(startingDaemon: true) { client throws(ClientError) in
-            try client.call("play", arguments)
+            do throws(ClientError) {
+                return try client.call("play", arguments)
+            } catch let .refused(error) where error.code == "not_downloaded" {
+                // Known from the feed only: fetch it (progress on the terminal), then play it.
+                guard let guid = error.detail?["guid"]?.stringValue, error.detail?["url"] != nil else { throw .refused(error) }
+                try FeedTool.run(["download", "--guid", guid], environment: environment)
+                return try client.call("play", arguments)
+            }
         }
         print(connection.json ? reply.serialized : StatusView.playLine(reply))
     }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The programs under test and the package's files. The test target depends on the four
+/// The programs under test and the package's files. The test target depends on the five
 /// executables, so `swift test` builds them into the same directory as the test bundle.
 struct Binaries: Sendable {
     let directory: URL
@@ -8,8 +8,9 @@ struct Binaries: Sendable {
     var wdfplay: URL { directory.appendingPathComponent("wdfplay") }
     var wdfctl: URL { directory.appendingPathComponent("wdfctl") }
     var wdfplayConfig: URL { directory.appendingPathComponent("wdfplay-config") }
+    var wdfplayFeed: URL { directory.appendingPathComponent("wdfplay-feed") }
 
-    static let names = ["wdfplayd", "wdfplay", "wdfctl", "wdfplay-config"]
+    static let names = ["wdfplayd", "wdfplay", "wdfctl", "wdfplay-config", "wdfplay-feed"]
 
     /// The package root (this file is Tests/EndToEndTests/Binaries.swift).
     static let packageRoot = URL(fileURLWithPath: #filePath)
@@ -20,14 +21,14 @@ struct Binaries: Sendable {
     struct Missing: Error, CustomStringConvertible {
         var searched: [String]
         var description: String {
-            "wdfplayd, wdfplay, wdfctl and wdfplay-config were not found beside the test bundle; searched: "
+            "wdfplayd, wdfplay, wdfctl, wdfplay-config and wdfplay-feed were not found beside the test bundle; searched: "
                 + searched.joined(separator: ", ")
-                + ". The EndToEndTests target must depend on the four executables (Package.swift) and be run with `swift test`."
+                + ". The EndToEndTests target must depend on the five executables (Package.swift) and be run with `swift test`."
         }
     }
 
     /// Where the running test bundle is, else the newest `.build*/debug` of the package that
-    /// holds all four programs.
+    /// holds all five programs.
     static func locate() throws -> Binaries {
         let fm = FileManager.default
         var candidates: [URL] = []

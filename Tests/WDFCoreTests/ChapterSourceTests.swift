@@ -83,7 +83,7 @@ struct ChapterSourceTests {
     }
 
     @Test func registryIsInOrderOfPrecedence() {
-        #expect(ChapterSources.all.map { type(of: $0).origin } == [.id3, .json, .cue, .showNotes])
+        #expect(ChapterSources.all.map { type(of: $0).origin } == [.id3, .json, .cue, .feed, .showNotes])
     }
 
     @Test func embeddedTagWinsOverSidecars() throws {

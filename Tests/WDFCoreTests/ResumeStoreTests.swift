@@ -85,3 +85,38 @@ struct ResumeStoreTests {
         #expect(!store.isDirty)
     }
 }
+
+@Suite("Played marks")
+struct PlayedMarkTests {
+    func directory() -> String {
+        var template = Array("/tmp/wdf-played-XXXXXX".utf8CString)
+        return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+    }
+
+    @Test func heardToWithinThirtySecondsOfTheEndIsPlayed() throws {
+        var store = ResumeStore(directory: directory())
+        store.update(path: "/a.mp3", position: 1940, duration: 1980)
+        #expect(store.record(for: "/a.mp3")?.played == false)
+        store.update(path: "/a.mp3", position: 1951, duration: 1980)
+        #expect(store.record(for: "/a.mp3")?.played == true)
+        // Sticky: listening again from the start keeps the mark, and the place is kept too.
+        store.update(path: "/a.mp3", position: 12, duration: 1980)
+        #expect(store.record(for: "/a.mp3")?.played == true)
+        #expect(store.startPosition(for: "/a.mp3", rewind: 0) == 12)
+        try store.save(durable: true)
+        var again = ResumeStore(directory: FileSystem.directoryName(store.file))
+        #expect(again.load() == nil)
+        #expect(again.record(for: "/a.mp3")?.played == true)
+    }
+
+    @Test func theListenersMarksAndUnmarks() {
+        var store = ResumeStore(directory: directory())
+        store.setPlayed(true, key: "/b.mp3", duration: 600)
+        #expect(store.record(for: "/b.mp3")?.played == true)
+        #expect(store.record(for: "/b.mp3")?.position == 0)
+        store.update(path: "/c.mp3", position: 300, duration: 600)
+        store.setPlayed(false, key: "/c.mp3", duration: 600)
+        #expect(store.record(for: "/c.mp3") == nil)
+        #expect(store.startPosition(for: "/c.mp3", rewind: 3) == 0)
+    }
+}

@@ -4,34 +4,25 @@
 /// source (in this order) that yields at least one listed chapter wins; the listener's bookmarks
 /// are merged into whatever list wins.
 ///
-/// ## Adding a source: the feed (issue 4)
-/// Podlove Simple Chapters (`<psc:chapters>` in the feed item) and the Podcasting 2.0
-/// `<podcast:chapters url="…" type="application/json+chapters">` come from the feed, which the
-/// catalog will fetch and cache. Each is one more file and one more line here:
-/// 1. When the catalog reads a feed item, it stores what the chapter sources need beside its
-///    own cache of the item, keyed by the episode's audio path (for example
-///    `<state>/feeds/<hash of audio path>.chapters.json` holding the downloaded Podcasting 2.0
-///    JSON as it came, and `….psc.xml` the item's `<psc:chapters>` element). Sources never touch
-///    the network: `chapters(forAudioAt:tag:duration:)` must stay a few file reads.
-/// 2. `FeedChapterSource.swift` (`static let origin = ChapterOrigin.feed`, `init(cacheDirectory:)`)
-///    finds those files for `audioPath` and parses them: the JSON with
-///    `PodcastJSONChapterSource.parse(_:file:)` (relabelling the origin `.feed`), and Podlove's
-///    `<psc:chapter start="00:05:30.500" title="…" href="…" image="…"/>` with its own small
-///    parser (`start` is `HH:MM:SS(.mmm)`, `TimeFormat.parseClock` reads it); errors name the
-///    cached file and the element number, like the other sources.
-/// 3. Register it between `CUESheetChapterSource()` and `ShowNotesChapterSource()` in `all`
-///    (the daemon would build the list with the cache directory, so `all` becomes
-///    `all(stateDirectory:)` then). The feed item's HTML description is more show notes: the
-///    show-notes source reads it with `ShowNotesChapterSource.parse(_:duration:)`.
-/// No other file changes: `merged` treats every source alike.
+/// ## The feed
+/// `FeedChapterSource` needs the episode's feed item, so the registry is built per episode:
+/// `all(feed:cacheDirectory:)`. Sources never touch the network: the feed tool stores Podlove
+/// chapters in the feed store at `wdfctl sync` and fetches a `podcast:chapters` file into the
+/// cache at download time.
 public enum ChapterSources {
-    /// The registry, by precedence.
-    public static let all: [any ChapterSource] = [
-        ID3ChapterSource(),
-        PodcastJSONChapterSource(),
-        CUESheetChapterSource(),
-        ShowNotesChapterSource(),
-    ]
+    /// The registry, by precedence, for an episode the feed does not know.
+    public static let all: [any ChapterSource] = all(feed: nil, cacheDirectory: "")
+
+    /// The registry, by precedence, for an episode whose feed item is `feed`.
+    public static func all(feed: FeedRecord?, cacheDirectory: String) -> [any ChapterSource] {
+        [
+            ID3ChapterSource(),
+            PodcastJSONChapterSource(),
+            CUESheetChapterSource(),
+            FeedChapterSource(record: feed, cacheDirectory: cacheDirectory),
+            ShowNotesChapterSource(feedNotes: feed?.notesHTML),
+        ]
+    }
 
     /// Longest title kept; longer ones are cut (with "…").
     public static let maximumTitleLength = 500

@@ -24,11 +24,20 @@ public struct ShowNotesChapterSource: ChapterSource {
     public static let origin = ChapterOrigin.showNotes
     public static let maximumChapters = 5_000
 
-    public init() {}
+    /// The feed item's description, read when the tag's comment gives no chapters.
+    public let feedNotes: String?
+
+    public init(feedNotes: String? = nil) {
+        self.feedNotes = feedNotes
+    }
 
     public func chapters(forAudioAt audioPath: String, tag: ID3Tag?, duration: Double?) throws(ChapterSourceError) -> [SourcedChapter] {
-        guard let notes = tag?.comment else { return [] }
-        return Self.parse(notes, duration: duration)
+        if let notes = tag?.comment {
+            let found = Self.parse(notes, duration: duration)
+            if !found.isEmpty { return found }
+        }
+        guard let feedNotes else { return [] }
+        return Self.parse(feedNotes, duration: duration)
     }
 
     /// The chapters that `notes` (plain text or HTML) give for an episode of `duration` seconds

@@ -1,0 +1,51 @@
+import Glibc
+import WDFCore
+
+/// How the words after `wdfplay` (or `wdfctl info|played|unplayed|download`) name an episode.
+public enum EpisodeWords {
+    /// `6` → {episode: 6}; `korean war 6` → {series: "korean war", episode: 6}; `next`; a file
+    /// (a word with a `/`, ending in `.mp3`, or naming an existing file) → its absolute path;
+    /// other words → {episode: "the words"} (a title search or a series name). None → [].
+    public static func arguments(_ words: [String]) -> [(String, JSON)] {
+        let words = words.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+        guard let last = words.last else { return [] }
+        if words.count == 1 {
+            if let number = Int(last) { return [("episode", .number(Double(number)))] }
+            if looksLikeFile(last) { return [("episode", .string(absolutePath(last)))] }
+            return [("episode", .string(last))]
+        }
+        if let number = Int(last) {
+            return [("series", .string(words.dropLast().joined(separator: " "))), ("episode", .number(Double(number)))]
+        }
+        return [("episode", .string(words.joined(separator: " ")))]
+    }
+
+    static func looksLikeFile(_ word: String) -> Bool {
+        if word.contains("/") || word.lowercased().hasSuffix(".mp3") { return true }
+        var st = stat()
+        return stat(word, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+}
+
+/// `wdfplay-feed`, the program that talks to the network (so that the clients and the daemon
+/// never link libcurl).
+public enum FeedTool {
+    public static func path(environment: [String: String]) throws(ClientError) -> String {
+        guard let tool = Executable.sibling("wdfplay-feed", environment: environment) else {
+            throw .connection("wdfplay-feed is not installed beside this program or on $PATH; it fetches the feed and downloads.")
+        }
+        return tool
+    }
+
+    /// Runs `wdfplay-feed arguments…` on this terminal; throws when it fails (it said why).
+    public static func run(_ arguments: [String], environment: [String: String]) throws(ClientError) {
+        let tool = try path(environment: environment)
+        let status: Int32
+        do {
+            status = try Executable.runInheriting([tool] + arguments)
+        } catch {
+            throw .connection("Cannot run \(tool): \(error).")
+        }
+        guard status == 0 else { throw .silent(status) }
+    }
+}

@@ -1,0 +1,82 @@
+/// One episode as the listener knows it: a file in the library, an item of the feed, or both.
+public struct CatalogItem: Sendable, Equatable {
+    public var entry: CatalogEntry?
+    public var feed: FeedRecord?
+
+    public init(entry: CatalogEntry?, feed: FeedRecord?) {
+        self.entry = entry
+        self.feed = feed
+    }
+
+    /// The file, when downloaded.
+    public var path: String? { entry?.path }
+    public var isDownloaded: Bool { entry != nil }
+    public var title: String { entry?.title ?? feed?.title ?? "" }
+    public var series: String? { entry?.series ?? feed?.series }
+    public var number: Int? { entry?.number ?? feed?.number }
+    public var numberSource: Episode.NumberSource? { entry?.numberSource ?? (feed?.number != nil ? .title : nil) }
+    public var date: String? { feed?.date ?? entry?.date }
+    /// The measured length of the file; the feed's figure for an episode not downloaded.
+    public var duration: Double? { entry?.duration ?? feed?.duration }
+    public var durationIsEstimate: Bool { entry.map { $0.durationIsEstimate } ?? false }
+    /// The key its resume record is kept under: the file, else the feed item.
+    public var storeKey: String { entry?.path ?? "feed:" + (feed?.guid ?? title) }
+
+    /// "Korean War #6" or the title.
+    public var shortName: String {
+        if let series, let number, !series.isEmpty { return "\(series) #\(number)" }
+        return title
+    }
+
+    /// Joins the library with the feed: a feed item belongs to the file it was downloaded to,
+    /// else to the file with its series and number, else to the file with its title. Items of the
+    /// feed with no file are listed as not downloaded. Sorted by series, number, date, title.
+    public static func merge(entries: [CatalogEntry], feed: [FeedRecord]) -> [CatalogItem] {
+        var items = entries.map { CatalogItem(entry: $0, feed: nil) }
+        var byPath: [String: Int] = [:]
+        var bySeriesNumber: [String: Int] = [:]
+        var byTitle: [String: Int] = [:]
+        for (i, entry) in entries.enumerated() {
+            byPath[entry.path] = i
+            if let number = entry.number {
+                let key = seriesKey(entry.series) + "#\(number)"
+                bySeriesNumber[key] = bySeriesNumber[key] == nil ? i : -1  // -1: claimed twice, no match by number
+            }
+            byTitle[entry.title.lowercased()] = i
+        }
+        for record in feed {
+            var match: Int?
+            if let file = record.file, let i = byPath[file] { match = i }
+            if match == nil, let number = record.number, let i = bySeriesNumber[seriesKey(record.series) + "#\(number)"], i >= 0 {
+                match = i
+            }
+            if match == nil, let i = byTitle[record.title.lowercased()] { match = i }
+            if let i = match, items[i].feed == nil {
+                items[i].feed = record
+            } else {
+                items.append(CatalogItem(entry: nil, feed: record))
+            }
+        }
+        return items.sorted(by: CatalogItem.listOrder)
+    }
+
+    static func listOrder(_ a: CatalogItem, _ b: CatalogItem) -> Bool {
+        let sa = seriesKey(a.series), sb = seriesKey(b.series)
+        if sa != sb { return sa < sb }
+        switch (a.number, b.number) {
+        case let (x?, y?) where x != y: return x < y
+        case (.some, nil): return true
+        case (nil, .some): return false
+        default: break
+        }
+        let da = a.date ?? "", db = b.date ?? ""
+        if da != db { return da < db }
+        if a.title != b.title { return a.title < b.title }
+        return (a.path ?? "") < (b.path ?? "")
+    }
+
+    /// Series names compare without case and surrounding space.
+    public static func seriesKey(_ series: String?) -> String {
+        (series ?? "").trimmingWhitespace().lowercased()
+    }
+}

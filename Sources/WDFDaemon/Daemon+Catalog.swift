@@ -1,0 +1,337 @@
+import Glibc
+import WDFCore
+import WDFAudio
+
+/// The catalog side of the daemon: which episode a request names, the episode list, the
+/// episode page, played marks. The library index lives in the cache directory and is refreshed
+/// (size and modification time of each file) on every request that needs it; the feed store is
+/// written by `wdfplay-feed` and re-read here when its file changes. The daemon never touches
+/// the network or XML.
+extension Daemon {
+    // MARK: the catalog
+
+    /// Library and feed joined, up to date with the folder; and the library folder.
+    func currentCatalog() throws(WireError) -> (items: [CatalogItem], root: String, fromDemo: Bool) {
+        let (root, fromDemo) = try libraryRoot()
+        var changed = false
+        if catalog?.root != root {
+            var fresh = Catalog(root: root, cacheDirectory: paths.cacheDirectory)
+            fresh.loadIndex()
+            catalog = fresh
+            changed = true
+        }
+        if var current = catalog {
+            let report = current.refresh()
+            if report.changed {
+                changed = true
+                log.debug("library: \(report.read) read, \(report.kept) unchanged, \(report.removed) gone")
+            }
+            do {
+                try current.saveIndex()
+                catalogProblem = nil
+            } catch {
+                if catalogProblem == nil { log.warning("Cannot write the library index: \(error).") }
+                catalogProblem = "\(error)"
+            }
+            catalog = current
+        }
+        if reloadFeedIfChanged() { changed = true }
+        if changed || catalogItems == nil {
+            catalogItems = CatalogItem.merge(entries: catalog?.entries ?? [], feed: feedStore.items)
+        }
+        return (catalogItems ?? [], root, fromDemo)
+    }
+
+    /// Re-reads the feed store when its file changed (`wdfplay-feed` writes it); true if it did.
+    func reloadFeedIfChanged() -> Bool {
+        var st = stat()
+        let stamp = stat(feedStore.file, &st) == 0
+            ? Int(st.st_mtim.tv_sec) * 1_000_000_000 + Int(st.st_mtim.tv_nsec) ^ Int(st.st_size) : nil
+        guard stamp != feedStamp else { return false }
+        feedStamp = stamp
+        var fresh = FeedStore(directory: paths.stateDirectory)
+        if let problem = fresh.load() { log.warning(problem) }
+        feedStore = fresh
+        return true
+    }
+
+    /// The feed item of the file at `path`, if the feed knows it.
+    func feedRecord(forPath path: String) -> FeedRecord? {
+        if let items = catalogItems, let item = items.first(where: { $0.path == path }) { return item.feed }
+        return feedStore.items.first { $0.file == path }
+    }
+
+    func resolver(_ items: [CatalogItem]) -> EpisodeResolver {
+        var current: String? = config.series.isEmpty ? nil : config.series
+        if current == nil, let last = store.lastPath {
+            current = items.first(where: { $0.storeKey == last })?.series
+        }
+        return EpisodeResolver(items: items, currentSeries: current, lastKey: store.lastPath, records: store.records)
+    }
+
+    /// What `episode` (and `series`) in a request ask for; nil when the request names none.
+    /// An absolute path is returned as `.path`.
+    enum Selector {
+        case query(EpisodeQuery)
+        case path(String)
+    }
+
+    func selector(_ request: Request) throws(WireError) -> Selector? {
+        var target = request.body["episode"] ?? .null
+        if target.isNull, let path = try request.string("path") { target = .string(path) }
+        let series = try request.string("series")?.trimmingWhitespace()
+        if target.isNull {
+            guard let series, !series.isEmpty else { return nil }
+            return .query(.text(series))
+        }
+        if let number = target.intValue { return .query(.number(number, series: series)) }
+        guard let text = target.stringValue?.trimmingWhitespace(), !text.isEmpty else {
+            throw .badArgument("\"episode\" must be a number, words of a title, \"next\" or a file path, not \(target.serialized).")
+        }
+        if let number = Int(text) { return .query(.number(number, series: series)) }
+        if text.hasPrefix("/") { return .path(text) }
+        if text.lowercased() == "next" { return .query(.next) }
+        if let series, !series.isEmpty { return .query(.text(series + " " + text)) }
+        return .query(.text(text))
+    }
+
+    /// The one episode `query` names, or a refusal that says why (with the candidates when
+    /// several fit, and what to do when it is not downloaded yet).
+    func resolveItem(_ query: EpisodeQuery) throws(WireError) -> (CatalogItem, fromDemo: Bool) {
+        let (items, root, fromDemo) = try currentCatalog()
+        switch resolver(items).resolve(query) {
+        case let .found(item):
+            return (item, fromDemo)
+        case let .ambiguous(sentence, candidates):
+            let list = candidates.map { candidate in
+                "\n  \(candidate.number.map { "#\($0)" } ?? "  ")  \(candidate.title)" + (candidate.path.map { "  (\($0))" } ?? "  (not downloaded)")
+            }
+            throw WireError("ambiguous_episode", sentence + list.joined(),
+                            detail: ["candidates": .array(candidates.map { itemJSON($0) })])
+        case let .notFound(sentence):
+            if items.isEmpty {
+                throw WireError("unknown_episode", "\(sentence) The library at \(root) has no MP3 files.")
+            }
+            throw WireError("unknown_episode", sentence)
+        }
+    }
+
+    /// The item's file, or `not_downloaded` naming what to fetch.
+    func downloadedPath(_ item: CatalogItem) throws(WireError) -> String {
+        if let path = item.path { return path }
+        var detail: [(String, JSON)] = [("guid", JSON(item.feed?.guid)), ("title", .string(item.title))]
+        if let url = item.feed?.enclosureURL { detail.append(("url", .string(url))) }
+        if let length = item.feed?.enclosureLength { detail.append(("length", .number(Double(length)))) }
+        let how = item.feed?.enclosureURL == nil
+            ? "and its feed item has no audio file to download."
+            : "yet; `wdfctl download \(item.number.map { "\($0)" } ?? "\"\(item.title)\"")` fetches it."
+        throw WireError("not_downloaded", "\(item.shortName) (\"\(item.title)\") is in the feed but not downloaded \(how)",
+                        detail: .object(detail))
+    }
+
+    // MARK: commands
+
+    /// `episodes`: the episodes of a series (`series`, else the current one), or all with `all`.
+    func episodesCommand(_ request: Request) throws(WireError) -> JSON {
+        let wanted = try request.string("series")?.trimmingWhitespace()
+        let all = try request.bool("all") ?? false
+        let (items, _, _) = try currentCatalog()
+        let resolver = resolver(items)
+        var list = items
+        var series: String?
+        if let wanted, !wanted.isEmpty {
+            guard let name = resolver.series(named: wanted) else {
+                let names = resolver.seriesNames.map { "\"\($0)\"" }.joined(separator: ", ")
+                throw WireError("unknown_series", "No series is called \"\(wanted)\"" + (names.isEmpty ? "." : "; the series are \(names)."))
+            }
+            series = name
+        } else if !all, let current = resolver.currentSeries, !resolver.items(inSeries: current).isEmpty {
+            series = current
+        }
+        if let series { list = resolver.items(inSeries: series) }
+        var entries: [JSON] = []
+        entries.reserveCapacity(list.count)
+        for item in list { entries.append(itemJSON(item)) }
+        return [
+            "series": JSON(series),
+            "count": .number(Double(list.count)),
+            "episodes": .array(entries),
+            "series_names": .array(resolver.seriesNames.map { .string($0) }),
+        ]
+    }
+
+    /// `info`: the episode page. Without `episode`: the episode in play, else the last one.
+    func infoCommand(_ request: Request) throws(WireError) -> JSON {
+        let item: CatalogItem
+        let selected = try selector(request)
+        switch selected {
+        case let .query(query)?:
+            item = try resolveItem(query).0
+        case let .path(path)?:
+            item = try itemForPath(path)
+        case nil:
+            let path = (player.status().state != .stopped ? nowPlaying?.episode.path : nil) ?? store.lastPath
+            guard let path else {
+                throw WireError("no_last_episode", "Nothing has been played yet; name an episode, e.g. `wdfctl info 6`.")
+            }
+            item = try itemForPath(path)
+        }
+        guard case var .object(pairs) = itemJSON(item) else { return .null }
+        var notes: String?
+        var notesSource: String?
+        var chapters: [JSON] = []
+        if let path = item.path {
+            let episode = try episode(atPath: path)
+            if let html = item.feed?.notesHTML, !html.isEmpty {
+                (notes, notesSource) = (html, "feed")
+            } else if let comment = episode.comment, !comment.isEmpty {
+                (notes, notesSource) = (comment, "tag")
+            }
+            pairs.append(("album", JSON(episode.album)))
+            let (list, origin) = chapterList(for: episode, duration: item.duration, reportProblems: false)
+            chapters = list.spans.map { span in
+                var json: [(String, JSON)] = [
+                    ("number", .number(Double(span.number))), ("title", .string(span.title)), ("start", .number(span.start)),
+                    ("end", span.end.isFinite ? .number(span.end) : .null),
+                    ("source", .string(span.isBookmark ? ChapterOrigin.bookmark.rawValue : origin?.rawValue ?? span.origin.rawValue)),
+                ]
+                if let url = span.url { json.append(("url", .string(url))) }
+                return .object(json)
+            }
+        } else if let feed = item.feed {
+            if let html = feed.notesHTML, !html.isEmpty { (notes, notesSource) = (html, "feed") }
+            let duration = feed.duration
+            chapters = feed.chapters.enumerated().map { offset, chapter in
+                let next = offset + 1 < feed.chapters.count ? feed.chapters[offset + 1].start : duration
+                var json: [(String, JSON)] = [
+                    ("number", .number(Double(offset + 1))), ("title", .string(chapter.title)), ("start", .number(chapter.start)),
+                    ("end", JSON(next)), ("source", .string(ChapterOrigin.feed.rawValue)),
+                ]
+                if let url = chapter.url { json.append(("url", .string(url))) }
+                return .object(json)
+            }
+        }
+        pairs.append(("notes", JSON(notes.map { ShowNotesText.plain($0) })))
+        pairs.append(("notes_source", JSON(notesSource)))
+        pairs.append(("chapter_list", .array(chapters)))
+        if let feed = item.feed {
+            pairs.append(("url", JSON(feed.enclosureURL)))
+            pairs.append(("guid", .string(feed.guid)))
+        }
+        return .object(pairs)
+    }
+
+    /// `played` / `unplayed`: the listener's mark. Unplayed also forgets the position.
+    func playedCommand(_ request: Request, played: Bool) throws(WireError) -> JSON {
+        let item: CatalogItem
+        switch try selector(request) {
+        case let .query(query)?: item = try resolveItem(query).0
+        case let .path(path)?: item = try itemForPath(path)
+        case nil:
+            let path = (player.status().state != .stopped ? nowPlaying?.episode.path : nil)
+            guard let path else {
+                throw .badArgument("Name the episode to mark, e.g. `wdfctl \(played ? "played" : "unplayed") 6`.")
+            }
+            item = try itemForPath(path)
+        }
+        store.setPlayed(played, key: item.storeKey, duration: item.duration)
+        saveStore(durable: true)
+        if let problem = storeProblem { throw WireError("store_failed", problem) }
+        return itemJSON(item)
+    }
+
+    /// The catalog item of a file (one outside the library gets an entry of its own).
+    func itemForPath(_ path: String) throws(WireError) -> CatalogItem {
+        let items = (try? currentCatalog().items) ?? []
+        let real = FileSystem.realPath(path) ?? path
+        if let item = items.first(where: { $0.path == real || $0.path == path }) { return item }
+        guard FileSystem.exists(path) else { throw WireError("file_not_found", "The file \(path) does not exist.") }
+        var st = stat()
+        _ = stat(real, &st)
+        let entry = CatalogEntry.read(path: real, size: Int(st.st_size), mtime: 0)
+        return CatalogItem(entry: entry, feed: nil)
+    }
+
+    // MARK: JSON
+
+    func itemJSON(_ item: CatalogItem) -> JSON {
+        let record = store.record(for: item.storeKey)
+        var progress: [(String, JSON)]
+        if let record, record.played {
+            progress = [("state", "played")]
+        } else if let record, record.position > 0 {
+            progress = [("state", "partial"), ("position", .number(record.position))]
+        } else {
+            progress = [("state", "new")]
+        }
+        if let record { progress.append(("updated", .number(Double(record.updated)))) }
+        var pairs: [(String, JSON)] = [
+            ("number", JSON(item.number)),
+            ("title", .string(item.title)),
+            ("series", JSON(item.series)),
+            ("date", JSON(item.date)),
+            ("duration", JSON(item.duration)),
+            ("path", JSON(item.path)),
+            ("downloaded", .bool(item.isDownloaded)),
+            ("in_feed", .bool(item.feed != nil)),
+            ("progress", .object(progress)),
+        ]
+        if item.durationIsEstimate { pairs.append(("duration_estimated", true)) }
+        if let entry = item.entry {
+            pairs.append(("chapters", .number(Double(entry.chapterCount))))
+            if let problem = entry.problem { pairs.append(("problem", .string(problem))) }
+        } else if let feed = item.feed {
+            pairs.append(("chapters", .number(Double(feed.chapters.count))))
+        }
+        return .object(pairs)
+    }
+}
+
+// MARK: continue
+
+extension Daemon {
+    /// With `continue = true`, tells the player which file follows the one in play: the next
+    /// number of its series, if downloaded, from where the listener stopped in it.
+    func queueNext() {
+        upNext = nil
+        guard config.continuePlaying, let now = nowPlaying,
+              let items = try? currentCatalog().items,
+              let item = items.first(where: { $0.path == now.episode.path }),
+              case let .found(next) = resolver(items).following(item) else {
+            player.queue(path: nil)
+            return
+        }
+        guard let path = next.path else {
+            log.info("\(next.shortName) follows but is not downloaded; playback will stop at the end")
+            player.queue(path: nil)
+            return
+        }
+        upNext = next
+        player.queue(path: path, position: store.startPosition(for: path, rewind: config.resumeRewind))
+    }
+
+    /// The queued episode is being heard, without a gap (the player switched files in the stream).
+    func followed(_ status: PlayerStatus) {
+        guard let path = status.path, let episode = try? episode(atPath: path) else { return }
+        began(episode, fromDemo: isDemo(path), status: status, navigated: false)
+        broadcast("state", statusJSON(status))
+        nextCheckpoint = Daemon.now() + config.checkpointInterval
+    }
+
+    /// The queued episode could not follow in the same stream (another sample format): load it.
+    func startFollowing(_ item: CatalogItem) {
+        guard let path = item.path else { return }
+        do throws(WireError) {
+            let episode = try episode(atPath: path)
+            let start = store.startPosition(for: path, rewind: config.resumeRewind)
+            switch player.load(path: path, position: start) {
+            case let .success(loaded):
+                began(episode, fromDemo: isDemo(path), status: loaded, navigated: false)
+            case let .failure(error):
+                log.error("Cannot continue with \(path): \(error.message)")
+            }
+        } catch {
+            log.error("Cannot continue with \(path): \(error.message)")
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import ArgumentParser
+import WDFClient
+import WDFCore
+
+struct Episodes: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the episodes of a series: number, title, length, date and progress.",
+        discussion: "Without SERIES: the current series (config `series`, else that of the last episode played).")
+    @Argument(help: ArgumentHelp("A series name (any case; a unique beginning is enough).", valueName: "SERIES"))
+    var series: [String] = []
+    @Flag(help: "Every episode of every series.")
+    var all = false
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        var arguments: [(String, JSON)] = []
+        if !series.isEmpty { arguments.append(("series", .string(series.joined(separator: " ")))) }
+        if all { arguments.append(("all", true)) }
+        let reply = try connection.run(startingDaemon: true) { client throws(ClientError) in try client.call("episodes", arguments) }
+        print(connection.json ? reply.serialized : CatalogView.episodes(reply))
+    }
+}
+
+struct Info: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "An episode's page: title, date, length, chapters and show notes.",
+        discussion: "EPISODE as for wdfplay (6, \"korean war\" 6, next, title words, a file); none: the episode in play, else the last one.")
+    @Argument(help: ArgumentHelp("The episode (default: the one in play).", valueName: "EPISODE"))
+    var words: [String] = []
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        let arguments = EpisodeWords.arguments(words)
+        let reply = try connection.run(startingDaemon: true) { client throws(ClientError) in try client.call("info", arguments) }
+        print(connection.json ? reply.serialized : CatalogView.info(reply))
+    }
+}
+
+struct Played: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Mark an episode played (it is marked by itself when heard to within 30 s of the end).")
+    @Argument(help: ArgumentHelp("The episode, as for wdfplay (default: the one in play).", valueName: "EPISODE"))
+    var words: [String] = []
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        try markPlayed(true, words: words, connection: connection)
+    }
+}
+
+struct Unplayed: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Mark an episode new again: its played mark and saved position are forgotten.")
+    @Argument(help: ArgumentHelp("The episode, as for wdfplay.", valueName: "EPISODE"))
+    var words: [String] = []
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        try markPlayed(false, words: words, connection: connection)
+    }
+}
+
+private func markPlayed(_ played: Bool, words: [String], connection: ConnectionOptions) throws {
+    let arguments = EpisodeWords.arguments(words)
+    let reply = try connection.run(startingDaemon: true) { client throws(ClientError) in
+        try client.call(played ? "played" : "unplayed", arguments)
+    }
+    if connection.json {
+        print(reply.serialized)
+    } else {
+        let name = reply["number"]?.intValue.map { "#\($0) " } ?? ""
+        print("\(name)\(reply["title"]?.stringValue ?? "?"): \(CatalogView.progress(reply))")
+    }
+}
+
+/// `sync` and `download` are wdfplay-feed's: wdfctl hands them on (it does not link libcurl).
+struct Sync: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fetch the podcast feed (config `feed`) and record its episodes.",
+        discussion: "With --download new, also download the episodes that appeared in this sync.")
+    @Option(help: ArgumentHelp("Download after syncing: `new` (episodes first seen now) or `none`.", valueName: "WHICH"))
+    var download: String?
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func run() throws {
+        var arguments = ["sync"]
+        if let download { arguments += ["--download", download] }
+        if json { arguments.append("--json") }
+        try handOn(arguments)
+    }
+}
+
+struct Download: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Download an episode known from the feed into the library, with progress; a cut download resumes.")
+    @Argument(help: ArgumentHelp("The episode: N, SERIES N, or title words.", valueName: "EPISODE"))
+    var words: [String] = []
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func validate() throws {
+        if words.isEmpty { throw ValidationError("Name the episode to download, e.g. `wdfctl download 7`.") }
+    }
+
+    func run() throws {
+        try handOn(["download"] + words + (json ? ["--json"] : []))
+    }
+}
+
+private func handOn(_ arguments: [String]) throws {
+    let environment = Environment.current
+    do throws(ClientError) {
+        let tool = try FeedTool.path(environment: environment)
+        let error = Executable.exec([tool] + arguments)
+        throw ClientError.connection("Cannot run \(tool): \(error).")
+    } catch {
+        printError(error.description)
+        throw ExitCode(error.exitCode)
+    }
+}

@@ -1,0 +1,226 @@
+import ArgumentParser
+import Glibc
+import WDFConfig
+import WDFCore
+import WDFFeed
+import WDFNet
+
+@main
+struct WDFPlayFeed: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wdfplay-feed",
+        abstract: "Fetch the podcast feed and download episodes (run by `wdfctl sync|download` and `wdfplay`).",
+        discussion: """
+            The feed is config `feed`; episodes go into config `library`. What the feed says is kept in \
+            $XDG_STATE_HOME/wdfplay/feed.json, which wdfplayd reads. Only this program talks to the network.
+            """,
+        version: wdfplayVersion,
+        subcommands: [SyncCommand.self, DownloadCommand.self])
+}
+
+/// Settings and stores shared by the subcommands.
+struct FeedContext {
+    let environment: [String: String]
+    let paths: XDGPaths
+    let configPath: String
+    let config: Config
+    var store: FeedStore
+
+    init() throws {
+        environment = Environment.current
+        paths = XDGPaths(environment: environment)
+        configPath = Config.defaultPath(environment: environment)
+        do {
+            config = try Config.load(path: configPath)
+        } catch {
+            fail(error.description)
+        }
+        store = FeedStore(directory: paths.stateDirectory)
+        if let problem = store.load() { warn(problem) }
+    }
+
+    var feedURL: String {
+        get throws {
+            guard !config.feed.isEmpty else {
+                fail("No feed is configured: set `feed = \"https://…\"` in \(configPath).")
+            }
+            return config.feed
+        }
+    }
+
+    func save() {
+        do {
+            try store.save()
+        } catch {
+            fail("Cannot save the feed store \(store.file): \(error).")
+        }
+    }
+}
+
+/// One line on stderr and exit status 1.
+func fail(_ message: String) -> Never {
+    printLine(message, to: 2)
+    exit(1)
+}
+
+func warn(_ message: String) {
+    printLine(message, to: 2)
+}
+
+func printLine(_ message: String, to fd: Int32) {
+    var line = Array("\(message)\n".utf8)
+    _ = line.withUnsafeMutableBytes { write(fd, $0.baseAddress, $0.count) }
+}
+
+// MARK: sync
+
+struct SyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sync", abstract: "Fetch the feed and record every episode it lists.")
+
+    @Option(help: ArgumentHelp("Then download: `new` (episodes first seen in this sync) or `none`.", valueName: "WHICH"))
+    var download = "none"
+
+    @Flag(help: "Print the result as one JSON object.")
+    var json = false
+
+    func validate() throws {
+        guard ["new", "none"].contains(download) else { throw ValidationError("--download takes `new` or `none`, not \"\(download)\".") }
+    }
+
+    func run() throws {
+        var context = try FeedContext()
+        let url = try context.feedURL
+        let bytes: [UInt8]
+        let result: TransferResult
+        do {
+            (bytes, result) = try HTTP.fetch(url)
+        } catch {
+            fail("Cannot fetch the feed: \(error.message) Nothing changed; the episodes known before are kept.")
+        }
+        let document: FeedDocument
+        let now = Int(time(nil))
+        do {
+            document = try RSSParser.parse(bytes, now: now)
+        } catch {
+            fail("The feed at \(url) is not usable: \(error) Nothing changed; the episodes known before are kept.")
+        }
+        let merge = context.store.merge(document.items, feedURL: url, podcastTitle: document.title, now: now)
+        context.save()
+        let withoutAudio = document.items.filter { $0.enclosureURL == nil }
+        if json && download == "none" {
+            let summary: JSON = [
+                "feed": .string(url), "final_url": .string(result.finalURL), "title": JSON(document.title),
+                "items": .number(Double(document.items.count)), "known": .number(Double(context.store.items.count)),
+                "added": .array(merge.added.map(recordJSON)), "updated": .number(Double(merge.updated)),
+                "without_audio": .array(withoutAudio.map { .string($0.title) }),
+            ]
+            print(summary.serialized)
+        } else if !json {
+            let name = document.title ?? url
+            var line = "\(name): \(document.items.count) episodes in the feed, \(merge.added.count) new"
+            if context.store.items.count > document.items.count { line += ", \(context.store.items.count) known in all" }
+            print(line + ".")
+            for record in merge.added { print("  new: \(describe(record))") }
+            for record in withoutAudio { print("  no audio file in the feed item: \"\(record.title)\"") }
+            if result.finalURL != url { print("  (the feed moved to \(result.finalURL))") }
+        }
+        guard download == "new" else { return }
+        var downloaded: [JSON] = []
+        var failed = false
+        for record in merge.added where record.enclosureURL != nil {
+            do {
+                let path = try Downloader(context: context).fetch(record, quiet: json)
+                downloaded.append(["guid": .string(record.guid), "path": .string(path)])
+            } catch {
+                warn(error.message)
+                failed = true
+            }
+        }
+        if json {
+            let summary: JSON = ["added": .array(merge.added.map(recordJSON)), "downloaded": .array(downloaded)]
+            print(summary.serialized)
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
+
+func describe(_ record: FeedRecord) -> String {
+    var text = record.number.map { "#\($0) " } ?? ""
+    text += record.title
+    if let date = record.date { text += " (\(date))" }
+    return text
+}
+
+func recordJSON(_ record: FeedRecord) -> JSON {
+    [
+        "guid": .string(record.guid), "title": .string(record.title), "number": JSON(record.number),
+        "series": JSON(record.series), "date": JSON(record.date), "url": JSON(record.enclosureURL),
+        "length": JSON(record.enclosureLength), "file": JSON(record.file),
+    ]
+}
+
+// MARK: download
+
+struct DownloadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "download", abstract: "Download an episode known from the feed into the library.")
+
+    @Argument(help: ArgumentHelp("The episode: N, SERIES N, or title words.", valueName: "EPISODE"))
+    var words: [String] = []
+
+    @Option(help: "The feed item's guid (what wdfplay passes).")
+    var guid: String?
+
+    @Flag(help: "Print the result as one JSON object (no progress bar).")
+    var json = false
+
+    func validate() throws {
+        if words.isEmpty && guid == nil { throw ValidationError("Name the episode to download, e.g. `wdfctl download 7`.") }
+    }
+
+    func run() throws {
+        let context = try FeedContext()
+        let record = try choose(context)
+        do {
+            let path = try Downloader(context: context).fetch(record, quiet: json)
+            let summary: JSON = ["guid": .string(record.guid), "path": .string(path)]
+            if json { print(summary.serialized) }
+        } catch {
+            fail(error.message)
+        }
+    }
+
+    private func choose(_ context: FeedContext) throws -> FeedRecord {
+        if let guid {
+            guard let record = context.store.item(guid: guid) else {
+                fail("The feed store has no item with guid \"\(guid)\"; run `wdfctl sync` first.")
+            }
+            return record
+        }
+        guard !context.store.items.isEmpty else {
+            fail("No episodes are known from the feed yet; run `wdfctl sync` first.")
+        }
+        let items = CatalogItem.merge(entries: [], feed: context.store.items)
+        let resolver = EpisodeResolver(items: items, currentSeries: context.config.series.isEmpty ? nil : context.config.series,
+                                       lastKey: nil)
+        let query: EpisodeQuery
+        let trimmed = words.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+        if let last = trimmed.last, let number = Int(last) {
+            query = .number(number, series: trimmed.count > 1 ? trimmed.dropLast().joined(separator: " ") : nil)
+        } else {
+            query = .text(trimmed.joined(separator: " "))
+        }
+        switch resolver.resolve(query) {
+        case let .found(item):
+            guard let record = item.feed else { fail("That episode is not in the feed.") }
+            return record
+        case let .ambiguous(sentence, candidates):
+            fail(sentence + candidates.map { "\n  \($0.number.map { "#\($0)" } ?? "  ")  \($0.title)" }.joined())
+        case .notFound:
+            let numbers = items.compactMap(\.number)
+            let known = numbers.isEmpty ? "" : " (it lists numbers \(numbers.min()!)–\(numbers.max()!))"
+            fail("The feed has no episode \"\(trimmed.joined(separator: " "))\"\(known); `wdfctl sync` fetches the latest.")
+        }
+    }
+}
