@@ -10,7 +10,8 @@ struct DownloadError: Error {
 /// Fetches one feed item's audio into the library: into `NAME.mp3.part` first, resumed where a
 /// cut transfer stopped (a few times by itself, and on the next run), checked against the length
 /// the server declared and for MPEG audio, then renamed to `NAME.mp3`. The final name never holds
-/// half a file. The feed store then records where the episode is.
+/// half a file. The feed store then records where the episode is. Messages for people go to
+/// standard error (standard output carries only `--json` results, and `wdfplay --json` relies on it).
 struct Downloader {
     let context: FeedContext
     /// Transfers tried per run before giving up (the `.part` file stays for the next run).
@@ -27,7 +28,7 @@ struct Downloader {
             throw DownloadError("Cannot create the library folder \(library): \(error).")
         }
         if let existing = record.file, FileSystem.exists(existing) {
-            if !quiet { print("\(describe(record)) is already downloaded: \(existing)") }
+            if !quiet { warn("\(describe(record)) is already downloaded: \(existing)") }
             return existing
         }
         let target = Downloader.target(for: record, in: library)
@@ -43,7 +44,7 @@ struct Downloader {
             let offset = Int(st.st_size)
             if attempt == 1, !quiet {
                 let size = record.enclosureLength.map { " (\(Bytes.text($0)))" } ?? ""
-                print(offset > 0 ? "Resuming \(describe(record)) at \(Bytes.text(offset))\(size)" : "Downloading \(describe(record))\(size)")
+                warn(offset > 0 ? "Resuming \(describe(record)) at \(Bytes.text(offset))\(size)" : "Downloading \(describe(record))\(size)")
             }
             do throws(TransferError) {
                 result = try HTTP.download(url, into: fd, offset: offset) { progress?.show($0) }
@@ -62,7 +63,7 @@ struct Downloader {
                 }
                 lastError = error
                 if attempt < Downloader.attempts {
-                    if !quiet { print("  the connection broke off; resuming (\(attempt)/\(Downloader.attempts - 1))") }
+                    if !quiet { warn("  the connection broke off; resuming (\(attempt)/\(Downloader.attempts - 1))") }
                     usleep(UInt32(attempt) * 500_000)
                 }
                 continue
@@ -83,7 +84,7 @@ struct Downloader {
         }
         try remember(target, for: record)
         fetchChapters(record)
-        if !quiet { print("Saved \(target)") }
+        if !quiet { warn("Saved \(target)") }
         return target
     }
 

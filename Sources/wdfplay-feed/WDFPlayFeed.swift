@@ -107,6 +107,9 @@ struct SyncCommand: ParsableCommand {
         }
         let merge = context.store.merge(document.items, feedURL: url, podcastTitle: document.title, now: now)
         context.save()
+        // Downloads go into the library folder: make it now, so that the daemon lists the feed's
+        // episodes even before the first download.
+        try? FileSystem.makeDirectory(context.config.library, mode: 0o755)
         let withoutAudio = document.items.filter { $0.enclosureURL == nil }
         if json && download == "none" {
             let summary: JSON = [

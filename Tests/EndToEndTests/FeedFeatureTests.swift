@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+
+/// The podcast feed against a real HTTP server on loopback: sync, downloads (cut, resumed,
+/// refused), `wdfplay N` downloading first, and bad feeds that change nothing.
+extension EndToEnd {
+    /// A small feed in the style of When Diplomacy Fails' own, its enclosures on `base`.
+    static func feedXML(base: String, lengths: [Int: Int]) -> String {
+        func enclosure(_ n: Int) -> String {
+            "<enclosure url=\"\(base)/audio/\(n).mp3\" length=\"\(lengths[n] ?? 0)\" type=\"audio/mpeg\"/>"
+        }
+        return """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"
+                 xmlns:psc="http://podlove.org/simple-chapters" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+            <channel>
+              <title>When Diplomacy Fails Podcast</title>
+              <link>https://example.org/wdf</link>
+              <item>
+                <title>Korean War #1: First Steps</title>
+                <guid isPermaLink="false">wdf-kw-1</guid>
+                <pubDate>Wed, 10 Jan 2018 05:00:00 +0000</pubDate>
+                <content:encoded><![CDATA[<p>Episode one &amp; its <a href="https://example.org/one">sources</a>.</p>]]></content:encoded>
+                \(enclosure(1))
+                <itunes:duration>0:01</itunes:duration>
+                <psc:chapters version="1.2">
+                  <psc:chapter start="00:00:00" title="Opening"/>
+                  <psc:chapter start="00:00:00.500" title="Closing" href="https://example.org/closing"/>
+                </psc:chapters>
+              </item>
+              <item>
+                <title>Korean War #2: Second Thoughts</title>
+                <guid>wdf-kw-2</guid>
+                <pubDate>Wed, 17 Jan 2018 05:00:00 +0000</pubDate>
+                <description>Episode two.</description>
+                \(enclosure(2))
+              </item>
+              <item>
+                <title>Korean War #3: Not Yet Recorded</title>
+                <guid>wdf-kw-3</guid>
+                <description>No audio in this item.</description>
+              </item>
+              <item><title>Korean War #4: Gone</title><guid>wdf-kw-4</guid>\(enclosure(4))</item>
+              <item><title>Korean War #5: A Web Page</title><guid>wdf-kw-5</guid>\(enclosure(5))</item>
+            </channel>
+            </rss>
+            """
+    }
+
+    @Test func feedSyncDownloadAndPlay() async throws {
+        let server = try HTTPTestServer()
+        defer { server.stop() }
+        try await DaemonHarness.run("feedSyncDownloadAndPlay", startDaemon: false) { h in
+            let library = h.directory.appendingPathComponent("library")
+            let one = [UInt8](EpisodeFiles.tag(title: "Korean War #1: First Steps") + (try EpisodeFiles.audio(of: "library/a.mp3")))
+            let two = [UInt8](EpisodeFiles.tag(title: "Korean War #2: Second Thoughts") + (try EpisodeFiles.audio(of: "library/sub/d.mp3")))
+            let html = Array("<html><body>Sorry, moved.</body></html>".utf8)
+            server.set("/audio/1.mp3", .bytes(one, contentType: "audio/mpeg"))
+            server.set("/audio/2.mp3", .dropAfter(two, contentType: "audio/mpeg", cut: 2000, times: 1))
+            server.set("/audio/4.mp3", .status(404, body: "not here"))
+            server.set("/audio/5.mp3", .bytes(html, contentType: "text/html"))
+            let xml = EndToEnd.feedXML(base: server.baseURL, lengths: [1: one.count, 2: two.count, 4: 1000, 5: 99_000])
+            server.set("/feed.xml", .bytes(Array(xml.utf8), contentType: "application/rss+xml"))
+            server.set("/old-feed", .redirect(to: "/feed.xml", status: 301))
+            try h.writeConfig(EndToEnd.baseConfig + "library = \"\(library.path)\"\nfeed = \"\(server.baseURL)/old-feed\"\n")
+            try await h.startDaemon()
+
+            // Sync: every item recorded, the redirect followed, the item without audio named.
+            let sync = try await h.ctl(["sync"])
+            #expect(sync.status == 0, "\(sync)")
+            #expect(sync.stdout.contains("When Diplomacy Fails Podcast: 5 episodes in the feed, 5 new"), "\(sync)")
+            #expect(sync.stdout.contains("no audio file in the feed item: \"Korean War #3: Not Yet Recorded\""), "\(sync)")
+            #expect(sync.stdout.contains("moved to \(server.baseURL)/feed.xml"), "\(sync)")
+            let listed = try await h.control(["episodes"]).reply
+            let episodes = listed["episodes"].array ?? []
+            #expect(episodes.compactMap { $0["number"].int } == [1, 2, 3, 4, 5], "\(listed)")
+            #expect(episodes.allSatisfy { $0["downloaded"].bool == false && $0["in_feed"].bool == true }, "\(listed)")
+            #expect(episodes.first?["date"].string == "2018-01-10", "\(listed)")
+
+            // The page of an episode not downloaded: the feed's notes as text, its chapters.
+            let page = try await h.control(["info", "1"]).reply
+            #expect(page["notes"].string?.contains("Episode one & its sources (https://example.org/one).") == true, "\(page)")
+            #expect(page["chapter_list"].array?.map { $0["title"].string ?? "" } == ["Opening", "Closing"], "\(page)")
+
+            // wdfplay 2: downloaded first (the connection drops after 2000 bytes and the download
+            // resumes from there), then played: 800 Hz is heard.
+            let (reply, run) = try await h.play(["2"])
+            let file = library.appendingPathComponent("Korean War #2 - Second Thoughts.mp3").path
+            #expect(reply["episode"]["number"].int == 2, "\(reply)")
+            #expect(reply["episode"]["path"].string?.hasSuffix("/Korean War #2 - Second Thoughts.mp3") == true, "\(reply)")
+            _ = try await h.recorder.awaitTone(800, after: run.started, timeout: 4)
+            #expect(run.stderr.contains("connection broke off"), "\(run)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == Data(two))
+            #expect(!FileManager.default.fileExists(atPath: file + ".part"))
+            let gets = server.requests().filter { $0.path == "/audio/2.mp3" }
+            #expect(gets.count == 2 && gets[1].range == "bytes=2000-", "\(gets)")
+
+            // wdfctl download 1: then its chapters come from the feed (the file has none).
+            let download = try await h.ctl(["download", "1"])
+            #expect(download.status == 0, "\(download)")
+            let downloaded = try await h.control(["info", "1"]).reply
+            #expect(downloaded["downloaded"].bool == true, "\(downloaded)")
+            #expect(downloaded["chapter_list"].array?.map { $0["source"].string ?? "" } == ["feed", "feed"], "\(downloaded)")
+
+            // Refusals: nothing half-written under any name.
+            let gone = try await h.ctl(["download", "4"])
+            #expect(gone.status == 1 && gone.stderr.contains("HTTP 404"), "\(gone)")
+            let page5 = try await h.ctl(["download", "5"])
+            #expect(page5.status == 1 && page5.stderr.contains("is not MP3 audio") && page5.stderr.contains("text/html"), "\(page5)")
+            let noAudio = try await h.wdfplay(["3"])
+            #expect(noAudio.status == 1 && noAudio.stderr.contains("no audio file to download"), "\(noAudio)")
+            let names = try FileManager.default.contentsOfDirectory(atPath: library.path).sorted()
+            #expect(names == ["Korean War #1 - First Steps.mp3", "Korean War #2 - Second Thoughts.mp3"], "\(names)")
+        }
+    }
+
+    @Test func feedCutDownloadsResumeAndBadFeedsChangeNothing() async throws {
+        let server = try HTTPTestServer()
+        defer { server.stop() }
+        try await DaemonHarness.run("feedCutDownloadsAndBadFeeds", startDaemon: false) { h in
+            let library = h.directory.appendingPathComponent("library")
+            let two = [UInt8](EpisodeFiles.tag(title: "Korean War #2: Second Thoughts") + (try EpisodeFiles.audio(of: "library/sub/d.mp3")))
+            let xml = EndToEnd.feedXML(base: server.baseURL, lengths: [2: two.count])
+            server.set("/feed.xml", .bytes(Array(xml.utf8), contentType: "application/rss+xml"))
+            // Every transfer is cut after 500 bytes: the run's few automatic resumptions do not
+            // get the whole 4.4 kB.
+            server.set("/audio/2.mp3", .dropAfter(two, contentType: "audio/mpeg", cut: 500, times: 100))
+            try h.writeConfig(EndToEnd.baseConfig + "library = \"\(library.path)\"\nfeed = \"\(server.baseURL)/feed.xml\"\n")
+            try await h.startDaemon()
+            #expect(try await h.ctl(["sync"]).status == 0)
+            let final = library.appendingPathComponent("Korean War #2 - Second Thoughts.mp3").path
+
+            let cut = try await h.ctl(["download", "korean", "war", "2"])
+            #expect(cut.status == 1, "\(cut)")
+            #expect(cut.stderr.contains("run the same command again to resume"), "\(cut)")
+            #expect(!FileManager.default.fileExists(atPath: final), "a half file under the final name")
+            let part = try Data(contentsOf: URL(fileURLWithPath: final + ".part"))
+            #expect(part.count > 0 && part.count < two.count && part == Data(two.prefix(part.count)), "part of \(part.count) bytes")
+
+            // The server recovers: the next run asks only for the rest.
+            server.set("/audio/2.mp3", .bytes(two, contentType: "audio/mpeg"))
+            let resumed = try await h.ctl(["download", "2", "--json"])
+            #expect(resumed.status == 0, "\(resumed)")
+            #expect(resumed.json["path"].string?.hasSuffix("Korean War #2 - Second Thoughts.mp3") == true, "\(resumed)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: final)) == Data(two))
+            #expect(server.requests().last?.range == "bytes=\(part.count)-", "\(server.requests())")
+
+            // Bad feeds: a clear sentence, and the feed store is left exactly as it was.
+            let store = h.stateHome.appendingPathComponent("wdfplay/feed.json")
+            let before = try Data(contentsOf: store)
+            server.set("/feed.xml", .bytes(Array("<rss><channel><item><title>x</channel></rss>".utf8), contentType: "text/xml"))
+            let malformed = try await h.ctl(["sync"])
+            #expect(malformed.status == 1 && malformed.stderr.contains("not well-formed XML: line 1"), "\(malformed)")
+            server.set("/feed.xml", .status(500, body: "oops"))
+            let failing = try await h.ctl(["sync"])
+            #expect(failing.status == 1 && failing.stderr.contains("HTTP 500"), "\(failing)")
+            server.set("/feed.xml", .dropAfter(Array(xml.utf8), contentType: "text/xml", cut: 300, times: 100))
+            let dropped = try await h.ctl(["sync"])
+            #expect(dropped.status == 1 && dropped.stderr.contains("Nothing changed"), "\(dropped)")
+            #expect(try Data(contentsOf: store) == before)
+            // What was known is still known.
+            let listed = try await h.control(["episodes"]).reply
+            #expect(listed["count"].int == 5, "\(listed)")
+        }
+    }
+}
