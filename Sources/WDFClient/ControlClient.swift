@@ -97,9 +97,11 @@ public final class ControlClient {
 
     /// The next JSON line from the daemon (a reply or an event).
     public func receive() throws(ClientError) -> JSON {
-        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        // Bytes of `pending` already searched for a newline (a long reply arrives in many reads).
+        var searched = 0
         while true {
-            if let newline = pending.firstIndex(of: 0x0A) {
+            if let newline = pending[searched...].firstIndex(of: 0x0A) {
                 let line = Array(pending[..<newline])
                 pending.removeFirst(newline + 1)
                 do {
@@ -108,6 +110,7 @@ public final class ControlClient {
                     throw .connection("wdfplayd sent something that is not JSON: \(error).")
                 }
             }
+            searched = pending.count
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n > 0 {
                 pending.append(contentsOf: buffer[0..<n])

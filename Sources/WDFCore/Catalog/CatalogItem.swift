@@ -57,12 +57,13 @@ public struct CatalogItem: Sendable, Equatable {
                 items.append(CatalogItem(entry: nil, feed: record))
             }
         }
-        return items.sorted(by: CatalogItem.listOrder)
+        // The series keys once per item, not once per comparison.
+        let keyed = items.map { (seriesKey($0.series), $0) }
+        return keyed.sorted { a, b in a.0 != b.0 ? a.0 < b.0 : listOrder(a.1, b.1) }.map(\.1)
     }
 
+    /// The order within a series: number, date, title, path.
     static func listOrder(_ a: CatalogItem, _ b: CatalogItem) -> Bool {
-        let sa = seriesKey(a.series), sb = seriesKey(b.series)
-        if sa != sb { return sa < sb }
         switch (a.number, b.number) {
         case let (x?, y?) where x != y: return x < y
         case (.some, nil): return true

@@ -140,7 +140,7 @@ public struct ShowNotesChapterSource: ChapterSource {
             if scalar == "<", let (end, breaksLine) = tag(in: scalars, at: i) {
                 if breaksLine { out.append("\n") }
                 i = end
-            } else if scalar == "&", let (end, decoded) = entity(in: scalars, at: i) {
+            } else if scalar == "&", let (decoded, end) = ShowNotesText.entity(in: scalars, at: i) {
                 out.append(decoded)
                 i = end
             } else {
@@ -173,31 +173,4 @@ public struct ShowNotesChapterSource: ChapterSource {
         return (i + 1, lineBreakingTags.contains(name.lowercased()))
     }
 
-    private static let namedEntities: [String: Unicode.Scalar] = [
-        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": " ",
-        "ndash": "–", "mdash": "—", "hellip": "…", "lsquo": "‘", "rsquo": "’", "ldquo": "“", "rdquo": "”",
-    ]
-
-    /// An entity starting at `scalars[start]` (a `&`): the index after its `;`, and the character.
-    private static func entity(in scalars: [Unicode.Scalar], at start: Int) -> (Int, Unicode.Scalar)? {
-        var i = start + 1
-        var name = ""
-        while i < scalars.count, scalars[i] != ";", name.count < 10 {
-            guard scalars[i].isASCII, scalars[i].properties.isAlphabetic || ("0"..."9").contains(scalars[i]) || scalars[i] == "#"
-            else { return nil }
-            name.unicodeScalars.append(scalars[i])
-            i += 1
-        }
-        guard i < scalars.count, scalars[i] == ";" else { return nil }
-        let decoded: Unicode.Scalar?
-        if name.hasPrefix("#x") || name.hasPrefix("#X") {
-            decoded = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init)
-        } else if name.hasPrefix("#") {
-            decoded = UInt32(name.dropFirst(), radix: 10).flatMap(Unicode.Scalar.init)
-        } else {
-            decoded = namedEntities[name] ?? namedEntities[name.lowercased()]
-        }
-        guard let decoded, decoded != "\0" else { return nil }
-        return (i + 1, decoded)
-    }
 }
