@@ -1,6 +1,7 @@
 #ifndef WDF_CLINUX_SHIM_H
 #define WDF_CLINUX_SHIM_H
-/* Linux interfaces that Swift's Glibc module leaves out: eventfd and signalfd. */
+/* Linux interfaces that Swift's Glibc module leaves out: eventfd, signalfd, malloc_trim. */
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
+#include <malloc.h>
 #endif

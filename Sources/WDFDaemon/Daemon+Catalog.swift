@@ -37,7 +37,10 @@ extension Daemon {
         }
         if reloadFeedIfChanged() { changed = true }
         if changed || catalogItems == nil {
+            catalogItems = nil
             catalogItems = CatalogItem.merge(entries: catalog?.entries ?? [], feed: feedStore.items)
+            // Reading thousands of tags or a large index leaves freed memory behind.
+            if (catalogItems?.count ?? 0) > 1000 { trimAfterLargeReply = true }
         }
         return (catalogItems ?? [], root, fromDemo)
     }

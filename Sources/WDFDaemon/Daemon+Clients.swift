@@ -1,5 +1,6 @@
 import Glibc
 import WDFCore
+import CLinux
 
 /// The clients of the control socket: accepting (our uid only), reading requests fairly,
 /// answering, pushing events, and timing out the silent.
@@ -34,16 +35,27 @@ extension Daemon {
             for _ in 0..<tooLong {
                 session.send(reply(id: .null, error: .badRequest("The request is longer than \(ClientSession.maxLine) bytes.")))
             }
+            let before = session.output.count
             for line in lines where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
                 session.send(answer(line, from: session))
                 if !running { break }
             }
+            if session.output.count - before > Daemon.largeReply { trimAfterLargeReply = true }
             if !open { session.closing = true }
         }
         if !session.flush() || (session.closing && session.output.isEmpty) {
             drop(session)
         }
+        if trimAfterLargeReply, sessions.values.allSatisfy({ $0.output.count < Daemon.largeReply }) {
+            // A long episode list was built and sent: hand the freed megabytes back to the
+            // system rather than keep them in malloc's arenas (RSS of a resident daemon).
+            trimAfterLargeReply = false
+            malloc_trim(0)
+        }
     }
+
+    /// Replies longer than this (an episode list of thousands) are followed by a malloc_trim.
+    static let largeReply = 256 * 1024
 
     /// The earliest time a silent or half-sent client times out.
     func sessionDeadline() -> Double? {

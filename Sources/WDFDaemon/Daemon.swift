@@ -66,6 +66,8 @@ public final class Daemon {
     var feedStamp: Int?
     /// Library and feed joined, rebuilt only when either changed.
     var catalogItems: [CatalogItem]?
+    /// Set after a large reply; see `service`.
+    var trimAfterLargeReply = false
     /// The episode queued to follow the one in play (config `continue`).
     var upNext: CatalogItem?
     /// Set between an episode's end and the event that says how the next one follows.
