@@ -163,4 +163,33 @@ extension EndToEnd {
             #expect(listed["count"].int == 5, "\(listed)")
         }
     }
+
+    @Test func feedSyncDownloadsNewEpisodesWithAProgressBar() async throws {
+        let server = try HTTPTestServer()
+        defer { server.stop() }
+        try await DaemonHarness.run("feedSyncDownloadsNew", startDaemon: false) { h in
+            let library = h.directory.appendingPathComponent("library")
+            let one = [UInt8](EpisodeFiles.tag(title: "Korean War #1: First Steps") + (try EpisodeFiles.audio(of: "library/a.mp3")))
+            // Slow enough for the bar to be drawn a few times (about 2 s).
+            server.set("/audio/1.mp3", .slow(one, contentType: "audio/mpeg", bytesPerSecond: 2200))
+            let xml = EndToEnd.feedXML(base: server.baseURL, lengths: [1: one.count])
+            server.set("/feed.xml", .bytes(Array(xml.utf8), contentType: "application/rss+xml"))
+            try h.writeConfig(EndToEnd.baseConfig + "library = \"\(library.path)\"\nfeed = \"\(server.baseURL)/feed.xml\"\n")
+            // On a terminal (script(1) gives it one), as a listener would run it.
+            let sync = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/script"),
+                                                  ["-qec", "\(h.binaries.wdfctl.path) sync --download new", "/dev/null"],
+                                                  environment: h.environment, scratch: h.directory, timeout: 30)
+            // #1 downloads; #4 (404) and #5 (no route) fail and are reported; the run says so.
+            #expect(sync.status == 1, "\(sync)")
+            #expect(sync.stdout.contains("new: #1 Korean War #1: First Steps (2018-01-10)"), "\(sync)")
+            #expect(sync.stdout.contains("kB/s") && sync.stdout.contains("left") && sync.stdout.contains("%"), "\(sync)")
+            #expect(sync.stdout.contains("Saved \(library.path)/Korean War #1 - First Steps.mp3"), "\(sync)")
+            #expect(sync.stdout.contains("HTTP 404"), "\(sync)")
+            let file = library.appendingPathComponent("Korean War #1 - First Steps.mp3").path
+            #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == Data(one))
+            let listed = try await h.control(["episodes"]).reply
+            let first = listed["episodes"].array?.first { $0["number"].int == 1 }
+            #expect(first?["downloaded"].bool == true && first?["path"].string?.hasSuffix("First Steps.mp3") == true, "\(listed)")
+        }
+    }
 }
