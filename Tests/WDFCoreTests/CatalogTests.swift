@@ -137,6 +137,22 @@ struct CatalogTests {
         #expect(entry.duration == nil)
     }
 
+    @Test func garbageTextEncodingsInATagCostOnlyThatFrame() throws {
+        let library = TestLibrary()
+        var tag = ID3TagBuilder(version: 4)
+        tag.add("TIT2", [0x09, 0xFF, 0xFE, 0x41, 0x00])         // encoding 9 does not exist
+        tag.add("TALB", [0x01, 0xFF, 0xFE, 0x00, 0xD8, 0x41])   // UTF-16, a lone surrogate
+        tag.addText("TRCK", "7")
+        let path = library.root + "/odd.mp3"
+        try FileSystem.writeAtomically(path, tag.build() + TestLibrary.audio, durable: false, mode: 0o644)
+        var catalog = library.catalog()
+        catalog.refresh()
+        let entry = try #require(catalog.entries.first)
+        #expect(entry.title == "odd")
+        #expect(entry.number == 7)
+        #expect(entry.duration != nil)
+    }
+
     @Test func aFileRemovedBetweenListingAndReadingIsNoCrash() throws {
         let library = TestLibrary()
         let path = try library.add("a.mp3", title: "Korean War #1: One")
