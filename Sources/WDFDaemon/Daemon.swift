@@ -216,7 +216,7 @@ public final class Daemon {
         case let .ended(path, duration):
             store.update(path: path, position: duration, duration: duration, finished: true)
             saveStore(durable: true)
-            let episode = nowPlaying.map { episodeJSON($0.episode) } ?? .null
+            let episode = nowPlaying.map { episodeJSON($0.episode, demo: $0.fromDemo) } ?? .null
             nowPlaying = nil
             lastChapterNumber = nil
             nextCheckpoint = nil

@@ -31,6 +31,12 @@ struct Downloader {
             if !quiet { warn("\(describe(record)) is already downloaded: \(existing)") }
             return existing
         }
+        if let existing = inLibrary(record) {
+            // Copied in by hand, or downloaded by another program: recorded, not fetched again.
+            try remember(existing, for: record)
+            if !quiet { warn("\(describe(record)) is already in the library: \(existing)") }
+            return existing
+        }
         let target = Downloader.target(for: record, in: library)
         let part = target + ".part"
         let progress = quiet ? nil : ProgressLine(title: record.number.map { "#\($0)" } ?? record.title)
@@ -86,6 +92,19 @@ struct Downloader {
         fetchChapters(record)
         if !quiet { warn("Saved \(target)") }
         return target
+    }
+
+    /// The library file that is this feed item (by series and number, else by title), as the
+    /// daemon would match them; the library index in the cache makes this cheap.
+    private func inLibrary(_ record: FeedRecord) -> String? {
+        guard FileSystem.isDirectory(context.config.library) else { return nil }
+        var catalog = Catalog(root: FileSystem.realPath(context.config.library) ?? context.config.library,
+                              cacheDirectory: context.paths.cacheDirectory)
+        catalog.loadIndex()
+        catalog.refresh()
+        try? catalog.saveIndex()
+        let items = CatalogItem.merge(entries: catalog.entries, feed: [record])
+        return items.first { $0.feed?.guid == record.guid }?.path
     }
 
     /// The size must be what the server declared (else what the feed declared), and the file

@@ -161,6 +161,16 @@ extension EndToEnd {
             // What was known is still known.
             let listed = try await h.control(["episodes"]).reply
             #expect(listed["count"].int == 5, "\(listed)")
+
+            // An episode already in the library under another name is recorded, not fetched again.
+            let copy = try EpisodeFiles.write("my copy of one.mp3", title: "Korean War #1: First Steps", audioOf: "library/a.mp3",
+                                              in: library)
+            let requestsBefore = server.requests().count
+            let known = try await h.ctl(["download", "1"])
+            #expect(known.status == 0 && known.stderr.contains("already in the library"), "\(known)")
+            #expect(server.requests().count == requestsBefore, "\(server.requests().suffix(2))")
+            let page = try await h.control(["info", "1"]).reply
+            #expect(page["path"].string?.hasSuffix("/my copy of one.mp3") == true && page["in_feed"].bool == true, "\(page) \(copy)")
         }
     }
 

@@ -64,13 +64,13 @@ struct ServiceTests {
         let installed = try ServiceTests.install(home: home)
         #expect(installed.status == 0, "install failed: \(installed.error)")
         let prefix = home + "/.local"
-        var expected = ["wdfplay", "wdfctl", "wdfplayd", "wdfplay-config"].map { "\(prefix)/bin/\($0)" }
+        var expected = ["wdfplay", "wdfctl", "wdfplayd", "wdfplay-config", "wdfplay-feed"].map { "\(prefix)/bin/\($0)" }
         expected += ["wdfplayd.service", "wdfplayd.socket"].map { "\(home)/.config/systemd/user/\($0)" }
-        for p in ["wdfplay", "wdfctl", "wdfplay-config"] {
+        for p in ["wdfplay", "wdfctl", "wdfplay-config", "wdfplay-feed"] {
             expected += ["\(prefix)/share/bash-completion/completions/\(p)", "\(prefix)/share/zsh/site-functions/_\(p)",
                          "\(prefix)/share/fish/vendor_completions.d/\(p).fish"]
         }
-        expected += ["wdfplay", "wdfctl", "wdfplayd", "wdfplay-config"].map { "\(prefix)/share/man/man1/\($0).1" }
+        expected += ["wdfplay", "wdfctl", "wdfplayd", "wdfplay-config", "wdfplay-feed"].map { "\(prefix)/share/man/man1/\($0).1" }
         expected += ["\(prefix)/share/wdfplay/demo/Korean War 06 - Sino-Soviet Talks Part 2.mp3", "\(home)/.config/wdfplay/config.toml"]
         for path in expected {
             #expect(FileManager.default.fileExists(atPath: path), "missing \(path)")
@@ -81,7 +81,7 @@ struct ServiceTests {
         // Completions load in bash; every man page renders.
         let completion = try ServiceTests.run(["bash", "-c", "source '\(prefix)/share/bash-completion/completions/wdfctl' && complete -p wdfctl"])
         #expect(completion.output.contains("wdfctl"), "bash completion: \(completion.error)")
-        for page in ["wdfplay", "wdfctl", "wdfplayd", "wdfplay-config"] {
+        for page in ["wdfplay", "wdfctl", "wdfplayd", "wdfplay-config", "wdfplay-feed"] {
             let man = try ServiceTests.run(["man", "-l", "\(prefix)/share/man/man1/\(page).1"], environment: ["MANPAGER": "cat", "PAGER": "cat"])
             #expect(man.status == 0 && man.output.uppercased().contains(page.uppercased()), "man \(page): \(man.error)")
         }
