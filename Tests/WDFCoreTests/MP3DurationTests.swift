@@ -10,14 +10,7 @@ import Testing
 /// count gives the exact sample count, so those are compared to within a microsecond.
 @Suite("MP3Duration")
 struct MP3DurationTests {
-    /// The package root, from this file's path (Tests/WDFCoreTests/MP3DurationTests.swift).
-    static let packageRoot: String = {
-        var path = "\(#filePath)"
-        for _ in 0..<3 { path = FileSystem.directoryName(path) }
-        return path
-    }()
-
-    static func fixture(_ relative: String) -> String { packageRoot + "/" + relative }
+    static func fixture(_ relative: String) -> String { ChapterFixtures.path(relative) }
     static func exists(_ relative: String) -> Bool { access(fixture(relative), R_OK) == 0 }
 
     /// Samples at a sample rate, as seconds.
@@ -408,7 +401,7 @@ struct MP3DurationTests {
     }
 
     @Test func randomBytes() {
-        var rng = MP3TestRandom(seed: 20_240_229)
+        var rng = SplitMix64(seed: 20_240_229)
         for round in 0..<300 {
             let count = Int.random(in: 0...6000, using: &rng)
             var bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &rng) }
@@ -444,18 +437,5 @@ struct MP3DurationTests {
         #expect(MP3DurationReader.parse(head: file, fileSize: file.count, tail: longTail) != nil)
         let hugeTag = Array("ID3".utf8) + [4, 0, 0, 0x7F, 0x7F, 0x7F, 0x7F] + file
         #expect(Self.parse(hugeTag) == nil)
-    }
-}
-
-/// A small deterministic generator for the random-input tests.
-private struct MP3TestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
