@@ -18,10 +18,17 @@ extension Daemon {
             var fresh = Catalog(root: root, cacheDirectory: paths.cacheDirectory)
             fresh.loadIndex()
             catalog = fresh
+            libraryWatch?.forgetAll()
             changed = true
         }
-        if var current = catalog {
+        // Walk the folders only when inotify saw a change since the last walk (or cannot tell).
+        if var current = catalog, libraryWatch?.changed ?? true {
+            libraryWatch?.walking()
             let report = current.refresh()
+            if let watch = libraryWatch, !watch.watch(current.directories) {
+                log.notice("cannot watch every folder of the library (inotify); it will be read again on every request")
+                libraryWatch = nil
+            }
             if report.changed {
                 changed = true
                 log.debug("library: \(report.read) read, \(report.kept) unchanged, \(report.removed) gone")

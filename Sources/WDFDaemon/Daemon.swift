@@ -66,6 +66,8 @@ public final class Daemon {
     var feedStamp: Int?
     /// Library and feed joined, rebuilt only when either changed.
     var catalogItems: [CatalogItem]?
+    /// Reports changes in the library's folders; nil without inotify (then every request walks them).
+    var libraryWatch = LibraryWatch()
     /// Set after a large reply; see `service`.
     var trimAfterLargeReply = false
     /// The episode queued to follow the one in play (config `continue`).
@@ -137,12 +139,13 @@ public final class Daemon {
                 pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: playerEvents.fd, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: signals.fd, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: libraryWatch?.fd ?? -1, events: Int16(POLLIN), revents: 0),
             ]
             let order = Array(sessions.keys)
             for fd in order {
                 var events: Int16 = sessions[fd]?.wantsInput == true ? Int16(POLLIN) : 0
                 if !(sessions[fd]?.output.isEmpty ?? true) { events |= Int16(POLLOUT) }
-                fds.append(pollfd(fd: fd, events: events, revents: 0))
+                fds.append(pollfd(fd: fd, events: events, revents: 0))  // sessions from index 4
             }
             let rc = poll(&fds, nfds_t(fds.count), pollTimeout())
             if rc < 0 {
@@ -152,9 +155,10 @@ public final class Daemon {
             }
             if fds[2].revents != 0 { handleSignals() }
             if fds[1].revents != 0 { for event in playerEvents.take() { handle(event) } }
+            if fds[3].revents != 0 { libraryWatch?.drain() }
             if fds[0].revents != 0 { acceptClients() }
-            for (i, fd) in order.enumerated() where fds[i + 3].revents != 0 {
-                service(fd, readable: fds[i + 3].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0)
+            for (i, fd) in order.enumerated() where fds[i + 4].revents != 0 {
+                service(fd, readable: fds[i + 4].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0)
             }
             checkpointIfDue()
             retryOutputIfDue()

@@ -137,4 +137,32 @@ extension EndToEnd {
             #expect(saved["episodes"][library.appendingPathComponent("one.mp3").resolvingSymlinksInPath().path]["played"].bool == true, "\(saved)")
         }
     }
+
+    @Test func catalogNoticesChangesInTheLibrary() async throws {
+        try await DaemonHarness.run("catalogNoticesChanges", startDaemon: false) { h in
+            let library = h.directory.appendingPathComponent("library")
+            try EpisodeFiles.write("one.mp3", title: "Korean War #1: First Steps", audioOf: "library/a.mp3", in: library)
+            try h.writeConfig(EndToEnd.baseConfig + "library = \"\(library.path)\"\n")
+            try await h.startDaemon()
+            func titles() async throws -> [String] {
+                let reply = try await h.control(["episodes", "--all"]).reply
+                return (reply["episodes"].array ?? []).compactMap { $0["title"].string }
+            }
+            #expect(try await titles() == ["Korean War #1: First Steps"])
+            #expect(try await titles() == ["Korean War #1: First Steps"])
+            // A new folder with a new episode, a retitled file, a removed one: each seen at once.
+            let season = library.appendingPathComponent("season 2")
+            try EpisodeFiles.write("two.mp3", title: "Korean War #2: Second", audioOf: "library/b.mp3", in: season)
+            #expect(try await titles() == ["Korean War #1: First Steps", "Korean War #2: Second"])
+            try EpisodeFiles.write("three.mp3", title: "Korean War #3: Third", audioOf: "library/b.mp3", in: season)
+            #expect(try await titles().count == 3)
+            try EpisodeFiles.write("one.mp3", title: "Korean War #1: First Steps (remastered)", audioOf: "library/a.mp3", in: library)
+            #expect(try await titles().first == "Korean War #1: First Steps (remastered)")
+            try FileManager.default.removeItem(at: season.appendingPathComponent("two.mp3"))
+            #expect(try await titles() == ["Korean War #1: First Steps (remastered)", "Korean War #3: Third"])
+            let (three, run) = try await h.play(["3"])
+            #expect(three["episode"]["path"].string?.hasSuffix("/season 2/three.mp3") == true, "\(three)")
+            _ = try await h.recorder.awaitTone(600, after: run.started, timeout: 3)
+        }
+    }
 }

@@ -16,6 +16,8 @@ public struct Catalog: Sendable {
     private var byPath: [String: Int] = [:]
     /// True when `entries` differ from what the index file holds.
     public private(set) var isDirty = false
+    /// The folders the last `refresh` walked (the library folder and its subfolders).
+    public private(set) var directories: [String] = []
 
     public struct Refresh: Sendable, Equatable {
         /// Files whose tags were read (new or changed).
@@ -68,7 +70,9 @@ public struct Catalog: Sendable {
         var report = Refresh()
         var fresh: [CatalogEntry] = []
         var stillThere = 0
-        for file in Catalog.mp3Files(under: root) {
+        let (files, folders) = Catalog.scan(root)
+        directories = folders
+        for file in files {
             let index = byPath[file.path]
             if index != nil { stillThere += 1 }
             if let index, entries[index].size == file.size, entries[index].mtime == file.mtime {
@@ -119,16 +123,18 @@ public struct Catalog: Sendable {
     }
 
     /// Regular `.mp3` files under `directory` (recursively, hidden entries skipped, symlinks
-    /// followed, at most 16 levels), with their size and modification time.
-    static func mp3Files(under directory: String) -> [FileStamp] {
+    /// followed, at most 16 levels), with their size and modification time; and the folders.
+    static func scan(_ directory: String) -> (files: [FileStamp], directories: [String]) {
         var found: [FileStamp] = []
-        walk(directory, depth: 16, into: &found)
-        return found
+        var folders: [String] = []
+        walk(directory, depth: 16, into: &found, folders: &folders)
+        return (found, folders)
     }
 
-    private static func walk(_ directory: String, depth: Int, into found: inout [FileStamp]) {
+    private static func walk(_ directory: String, depth: Int, into found: inout [FileStamp], folders: inout [String]) {
         guard depth > 0, let dir = opendir(directory) else { return }
         defer { closedir(dir) }
+        folders.append(directory)
         let prefix = directory.hasSuffix("/") ? directory : directory + "/"
         while let entry = readdir(dir) {
             let (name, isHidden, isMP3) = withUnsafePointer(to: entry.pointee.d_name) {
@@ -150,7 +156,7 @@ public struct Catalog: Sendable {
             guard stat(path, &st) == 0 else { continue }
             let kind = st.st_mode & S_IFMT
             if kind == S_IFDIR {
-                walk(path, depth: depth - 1, into: &found)
+                walk(path, depth: depth - 1, into: &found, folders: &folders)
             } else if kind == S_IFREG, isMP3 {
                 found.append(FileStamp(path: path, size: Int(st.st_size),
                                        mtime: Int(st.st_mtim.tv_sec) * 1_000_000 + Int(st.st_mtim.tv_nsec) / 1000))
