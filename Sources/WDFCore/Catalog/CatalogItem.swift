@@ -1,11 +1,14 @@
 /// One episode as the listener knows it: a file in the library, an item of the feed, or both.
 public struct CatalogItem: Sendable, Equatable {
-    public var entry: CatalogEntry?
-    public var feed: FeedRecord?
+    public var entry: CatalogEntry? { didSet { seriesKey = CatalogItem.seriesKey(series) } }
+    public var feed: FeedRecord? { didSet { seriesKey = CatalogItem.seriesKey(series) } }
+    /// `seriesKey(series)`, kept: lists of thousands compare it often.
+    public private(set) var seriesKey: String
 
     public init(entry: CatalogEntry?, feed: FeedRecord?) {
         self.entry = entry
         self.feed = feed
+        seriesKey = CatalogItem.seriesKey(entry?.series ?? feed?.series)
     }
 
     /// The file, when downloaded.
@@ -57,9 +60,7 @@ public struct CatalogItem: Sendable, Equatable {
                 items.append(CatalogItem(entry: nil, feed: record))
             }
         }
-        // The series keys once per item, not once per comparison.
-        let keyed = items.map { (seriesKey($0.series), $0) }
-        return keyed.sorted { a, b in a.0 != b.0 ? a.0 < b.0 : listOrder(a.1, b.1) }.map(\.1)
+        return items.sorted { a, b in a.seriesKey != b.seriesKey ? a.seriesKey < b.seriesKey : listOrder(a, b) }
     }
 
     /// The order within a series: number, date, title, path.

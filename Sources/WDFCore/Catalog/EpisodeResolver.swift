@@ -45,7 +45,7 @@ public struct EpisodeResolver: Sendable {
         var seen = Set<String>()
         var names: [String] = []
         for item in items {
-            guard let series = item.series, !series.isEmpty, seen.insert(CatalogItem.seriesKey(series)).inserted else { continue }
+            guard let series = item.series, !series.isEmpty, seen.insert(item.seriesKey).inserted else { continue }
             names.append(series)
         }
         return names
@@ -65,7 +65,7 @@ public struct EpisodeResolver: Sendable {
 
     public func items(inSeries series: String) -> [CatalogItem] {
         let key = CatalogItem.seriesKey(series)
-        return items.filter { CatalogItem.seriesKey($0.series) == key }
+        return items.filter { $0.seriesKey == key }
     }
 
     // MARK: by number
@@ -76,12 +76,12 @@ public struct EpisodeResolver: Sendable {
             guard let series = series(named: explicit) else {
                 return .notFound("No series is called \"\(explicit)\"\(knownSeries).")
             }
-            candidates = candidates.filter { CatalogItem.seriesKey($0.series) == CatalogItem.seriesKey(series) }
+            candidates = candidates.filter { $0.seriesKey == CatalogItem.seriesKey(series) }
             guard !candidates.isEmpty else {
                 return .notFound("\(series) has no episode \(number)\(range(of: items(inSeries: series))).")
             }
         } else if let current = currentSeries {
-            let inSeries = candidates.filter { CatalogItem.seriesKey($0.series) == CatalogItem.seriesKey(current) }
+            let inSeries = candidates.filter { $0.seriesKey == CatalogItem.seriesKey(current) }
             if !inSeries.isEmpty { candidates = inSeries }
         }
         // A number in a title ("#6") outranks a track number, which outranks a file name's digits.
@@ -125,8 +125,7 @@ public struct EpisodeResolver: Sendable {
         guard let number = item.number else {
             return .notFound("\"\(item.title)\" has no number in a series, so it has no next episode.")
         }
-        let key = CatalogItem.seriesKey(item.series)
-        let later = items.filter { CatalogItem.seriesKey($0.series) == key && ($0.number ?? Int.min) > number }
+        let later = items.filter { $0.seriesKey == item.seriesKey && ($0.number ?? Int.min) > number }
         guard let lowest = later.compactMap(\.number).min() else {
             return .notFound("\(item.shortName) is the last episode\(item.series.map { " of \($0)" } ?? "") in the library.")
         }
