@@ -169,15 +169,69 @@ class Recorder:
         return None
 
 
-def decode_reference(path, out_raw, env):
-    """The file decoded by mpg123 to mono s16le at 44.1 kHz (the reference timeline)."""
+def decode_reference(path, out_raw, env, mapped=False):
+    """The file decoded by mpg123 to mono s16le at 44.1 kHz (the reference timeline), cached in
+    `out_raw`. `mapped`: a PCM view of the file on disk instead of an array in memory (for a
+    30-minute file)."""
     if not os.path.exists(out_raw):
-        r = subprocess.run(["mpg123", "-q", "-m", "-r", "44100", "-e", "s16", "-s", path], env=env,
-                           stdout=open(out_raw + ".tmp", "wb"), stderr=subprocess.PIPE, timeout=60)
+        with open(out_raw + ".tmp", "wb") as out:
+            r = subprocess.run(["mpg123", "-q", "-m", "-r", "44100", "-e", "s16", "-s", path], env=env,
+                               stdout=out, stderr=subprocess.PIPE, timeout=300)
         if r.returncode != 0:
             raise BenchError(f"mpg123 could not decode {path}: {r.stderr.decode(errors='replace').strip()}")
         os.replace(out_raw + ".tmp", out_raw)
+    if mapped:
+        return PCM(np.memmap(out_raw, dtype="<i2", mode="r"))
     return np.fromfile(out_raw, dtype="<i2").astype(np.float64) / FULL
+
+
+class PCM:
+    """s16 samples on disk read as floats in [-1, 1): indexing and slicing like an array."""
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    def __len__(self):
+        return len(self.raw)
+
+    def __getitem__(self, k):
+        v = self.raw[k]
+        if isinstance(v, np.ndarray):
+            return v.astype(np.float64) / FULL
+        return float(v) / FULL
+
+
+class Locator:
+    """Finds roughly (to a few ms) where a stretch of recording sits in a long reference: both are
+    averaged over blocks of `factor` samples and compared by normalised cross-correlation over the
+    whole file (its FFT computed once). Lets the sample-exact search work in a short window."""
+
+    def __init__(self, ref, factor=16, chunk=1 << 22):
+        self.factor = factor
+        n = len(ref) // factor * factor
+        parts = [np.asarray(ref.raw[i:min(n, i + chunk)], dtype=np.float64).reshape(-1, factor).mean(axis=1)
+                 for i in range(0, n, chunk)]
+        self.dec = np.concatenate(parts) / FULL
+        self.size = 1 << (len(self.dec) + 2 * RATE // factor).bit_length()
+        self.spectrum = np.fft.rfft(self.dec, self.size)
+        c = np.concatenate(([0.0], np.cumsum(self.dec * self.dec)))
+        self.energy = c
+
+    def locate(self, x):
+        """Reference index of x[0], the match's score (0-1) and the best score farther than 1 s
+        away (a clear match has a high first and a low second); None if x is too short or silent."""
+        f = self.factor
+        x = np.asarray(x[:len(x) // f * f], dtype=np.float64).reshape(-1, f).mean(axis=1)
+        n = len(x)
+        if n < 100 or float(np.sum(x * x)) < 1e-9:
+            return None
+        corr = np.fft.irfft(self.spectrum * np.conj(np.fft.rfft(x, self.size)), self.size)[:len(self.dec) - n + 1]
+        energy = self.energy[n:] - self.energy[:-n]
+        scores = corr / (np.sqrt(np.maximum(energy, 1e-12)) * np.sqrt(np.sum(x * x)))
+        best = int(np.argmax(scores))
+        away = np.abs(np.arange(len(scores)) - best) > RATE // f
+        second = float(np.max(scores[away])) if away.any() else 0.0
+        return best * f, float(scores[best]), second
 
 
 def _ncc(needle, hay):
@@ -215,7 +269,7 @@ class SeekResult:
         self.note = note
 
 
-def seek_landing(x, ref, command, before, window=RATE * 2 // 5, block=44):
+def seek_landing(x, ref, command, before, window=RATE * 2 // 5, block=44, search=None):
     """Where a seek landed, from a recording `x` that starts some 0.4 s before the seek command
     (at index `command`) while the player played the file near `before` (reference indices
     (lo, hi)). Sample-exact; returns a SeekResult, or a string saying why not, or None when the
@@ -225,7 +279,10 @@ def seek_landing(x, ref, command, before, window=RATE * 2 // 5, block=44):
        while the recording still matches gives the change point (the last old sample + 1).
     2. From the first sound after it, `window` samples are searched in the whole reference; a
        match that also fits at a shift of whole tone periods is ambiguous (None: try longer).
-    3. Walking back from there to the first sound gives the sample of the file heard first."""
+    3. Walking back from there to the first sound gives the sample of the file heard first.
+    `search` (lo, hi): look for the new audio only there (a long file; see Locator)."""
+    s_lo, s_hi = (0, len(ref)) if search is None else (max(0, search[0]), min(len(ref), search[1]))
+    hay = ref[s_lo:s_hi]
     pre_from, pre_to = command - int(0.3 * RATE), command - int(0.05 * RATE)
     if pre_from < 0:
         return "the recording does not reach back before the command"
@@ -258,14 +315,18 @@ def seek_landing(x, ref, command, before, window=RATE * 2 // 5, block=44):
         found = None
         for length in [n for n in (window, 2 * window, 5 * window, 10 * window) if n < available] + [available]:
             needle = x[needle_at:needle_at + length]
-            scores = _ncc(needle, ref)
+            if length > len(hay):
+                break
+            scores = _ncc(needle, hay)
             peaks = _peaks(scores)
+            if len(peaks) == 0:
+                break
             best = int(peaks[0])
             if scores[best] < 0.9:
                 break             # not in the file (yet): skip further
             rivals = [p for p in peaks[1:] if abs(int(p) - best) > 3 and scores[p] >= scores[best] - 0.003]
             if not rivals:
-                found = best
+                found = best = best + s_lo
                 break
         else:
             return None           # the new audio is one pure tone all along: a longer recording may tell

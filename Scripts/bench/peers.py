@@ -1,7 +1,7 @@
 """The players under test and the sound server they play to, each started as our own child:
 a private PulseAudio with a null sink kept running, wdfplayd (+ wdfplay / wdfctl), MPD (+ mpc),
-and mpg123."""
-import json, os, socket, subprocess
+mpv (JSON IPC; socat as its command-line client) and mpg123."""
+import hashlib, itertools, json, os, socket, subprocess
 
 from procs import BenchError, adopt, ensure_alive, pids_with_argument, run, spawn, wait_for
 
@@ -32,11 +32,15 @@ class Pulse:
 class Wdf:
     """wdfplayd started directly on a temporary socket; wdfplay and wdfctl as whole processes."""
 
-    def __init__(self, bin_dir, env, tmp):
+    def __init__(self, bin_dir, env, tmp, name="wdfplay"):
+        """`name` other than "wdfplay": a second daemon with its own socket and state folder."""
         self.bin, self.env, self.tmp = bin_dir, env, tmp
-        self.socket = os.path.join(tmp, "wdfplay.sock")
+        self.socket = os.path.join(tmp, name + ".sock")
         self.env = dict(env, WDFPLAY_SOCKET=self.socket)
-        self.log = open(os.path.join(tmp, "wdfplayd.log"), "a")
+        if name != "wdfplay":
+            for key in ("XDG_STATE_HOME", "XDG_CONFIG_HOME"):
+                self.env[key] = os.path.join(tmp, name, key.lower())
+        self.log = open(os.path.join(tmp, name.replace("wdfplay", "wdfplayd") + ".log"), "a")
         self.proc = spawn([self.tool("wdfplayd"), "--socket", self.socket], env=self.env, stderr=self.log,
                           name="wdfplayd")
         wait_for(lambda: self.proc.poll() is not None or os.path.exists(self.socket), "wdfplayd to listen", 10)
@@ -78,9 +82,9 @@ class Wdf:
 class Mpd:
     """MPD with a minimal configuration in a temporary folder, on a Unix socket, output to PulseAudio."""
 
-    def __init__(self, env, tmp, music_dir):
+    def __init__(self, env, tmp, music_dir, name="mpd"):
         self.env = env
-        self.dir = os.path.join(tmp, "mpd")
+        self.dir = os.path.join(tmp, name)
         os.makedirs(os.path.join(self.dir, "playlists"), exist_ok=True)
         self.socket = os.path.join(self.dir, "socket")
         self.conf = os.path.join(self.dir, "mpd.conf")
@@ -144,3 +148,90 @@ audio_output {{
 
     def wait_state(self, state, timeout=5):
         wait_for(lambda: self.status().get("state") == state, f"mpd to be {state}", timeout, 0.05)
+
+
+class Mpv:
+    """mpv as a player daemon: `mpv --no-video --ao=pulse --idle=yes --input-ipc-server=PATH`,
+    controlled through its JSON IPC socket. mpv ships no command-line client; its manual sends
+    commands with socat, so socat (one whole process per command) stands in for wdfctl and mpc."""
+
+    ARGS = ["--no-config", "--no-video", "--ao=pulse", "--idle=yes", "--no-terminal"]
+
+    def __init__(self, env, tmp, name="mpv", file=None):
+        """`file`: play it at once (`mpv ... FILE`), as a one-off player rather than a daemon."""
+        self.env, self.tmp = env, tmp
+        self.socket = os.path.join(tmp, name + ".sock")
+        self.requests = os.path.join(tmp, name + "-requests")
+        os.makedirs(self.requests, exist_ok=True)
+        self.ids = itertools.count(1)
+        self.proc = spawn(["mpv", *self.ARGS, f"--input-ipc-server={self.socket}", *([file] if file else [])],
+                          env=env, name=name,
+                          stderr=open(os.path.join(tmp, name + ".log"), "w"))
+        wait_for(lambda: self.proc.poll() is not None or os.path.exists(self.socket), "mpv to listen", 15)
+        ensure_alive(self.proc)
+        self.pid = self.proc.pid
+        if file:
+            wait_for(lambda: self.get("playback-time") is not None, f"mpv to play {os.path.basename(file)}", 10, 0.02)
+
+    def argv(self, *command):
+        """A whole process that sends one command and prints mpv's reply: socat reads the request
+        from a file (the equivalent of `echo REQUEST | socat - UNIX-CONNECT:SOCKET`, without a
+        shell or a pipe), and exits when mpv closes the connection after its reply."""
+        line = json.dumps({"command": list(command)})
+        path = os.path.join(self.requests, hashlib.sha1(line.encode()).hexdigest()[:16] + ".json")
+        if not os.path.exists(path):
+            with open(path, "w") as f:
+                f.write(line + "\n")
+        return ["socat", f"OPEN:{path},rdonly!!STDOUT", f"UNIX-CONNECT:{self.socket}"]
+
+    def command(self, *command, timeout=5):
+        """One command on a fresh connection; returns the reply's data (events are skipped)."""
+        ensure_alive(self.proc)
+        rid = next(self.ids)
+        try:
+            with socket.socket(socket.AF_UNIX) as s:
+                s.settimeout(timeout)
+                s.connect(self.socket)
+                f = s.makefile("rwb")
+                f.write((json.dumps({"command": list(command), "request_id": rid}) + "\n").encode())
+                f.flush()
+                while True:
+                    line = f.readline()
+                    if not line:
+                        raise BenchError(f"mpv closed the connection after {command!r}")
+                    reply = json.loads(line)
+                    if reply.get("request_id") == rid and "error" in reply:
+                        if reply["error"] != "success":
+                            raise BenchError(f"mpv refused {command!r}: {reply['error']}")
+                        return reply.get("data")
+        except (OSError, ValueError) as e:
+            raise BenchError(f"mpv IPC ({self.socket}) {command!r}: {e}") from e
+
+    def get(self, prop):
+        try:
+            return self.command("get_property", prop)
+        except BenchError as e:
+            if "property unavailable" in str(e):
+                return None
+            raise
+
+    def play(self, path):
+        self.command("set_property", "pause", False)
+        self.command("loadfile", path, "replace")
+        wait_for(lambda: self.get("playback-time") is not None and not self.get("idle-active"),
+                 f"mpv to play {os.path.basename(path)}", 10, 0.02)
+
+    def stop(self):
+        self.command("stop")
+        self.command("set_property", "pause", False)
+
+    def position(self):
+        return float(self.get("playback-time"))
+
+    def state(self):
+        if self.get("idle-active"):
+            return "stopped"
+        return "paused" if self.get("pause") else "playing"
+
+    def wait_state(self, state, timeout=5):
+        wait_for(lambda: self.state() == state, f"mpv to be {state}", timeout, 0.05)
