@@ -73,8 +73,11 @@ public final class MP3Decoder: AudioDecoder {
         // primed: with the default a VBR stream (lame -V) starts with up to 80 ms of silence
         // (measured on Tests/Fixtures/vbr-noxing.mp3; 4 was not enough, 12 is, for ~0.3 ms per seek).
         try check(mpg123_param2(handle, Int32(MPG123_PREFRAMES.rawValue), 12, 0), "mpg123_param(PREFRAMES)")
-        // Room for the frame index of a few hours of audio; it grows by itself past that.
-        try check(mpg123_param2(handle, Int32(MPG123_INDEX_SIZE.rawValue), -1000, 0), "mpg123_param(INDEX_SIZE)")
+        // A frame index of fixed size (4,096 offsets, 32 kB): past that mpg123 keeps every other
+        // entry, so a 30-minute episode is indexed every 32 frames (under a second) and a seek
+        // parses at most that many frame headers past its entry. A growing index of every frame
+        // cost 0.55 MiB of RSS for a 30-minute VBR file without a Xing table (Docs/PERFORMANCE.md).
+        try check(mpg123_param2(handle, Int32(MPG123_INDEX_SIZE.rawValue), 4096, 0), "mpg123_param(INDEX_SIZE)")
         try check(mpg123_format_none(handle), "mpg123_format_none")
         var rates: UnsafePointer<Int>?
         var count = 0
