@@ -151,6 +151,9 @@ public enum ShowNotesText {
 
     // MARK: markup
 
+    /// Nested lists deeper than this are indented no further.
+    static let maximumListIndent = 8
+
     private static let blockTags: Set<String> = [
         "p", "br", "div", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr",
         "blockquote", "hr", "pre", "section", "article", "header", "footer", "figure", "figcaption", "address", "center",
@@ -321,7 +324,9 @@ public enum ShowNotesText {
                 lists.append(name == "ol" ? 1 : nil)
             case "li":
                 endLine()
-                let depth = max(lists.count, 1)
+                // Indented by nesting depth, at most `maximumListIndent` levels: thousands of
+                // unclosed lists must not make each item thousands of blanks (quadratic output).
+                let depth = min(max(lists.count, 1), ShowNotesText.maximumListIndent)
                 out.append(contentsOf: String(repeating: "  ", count: depth - 1).unicodeScalars)
                 if let number = lists.last ?? nil {
                     out.append(contentsOf: "\(number). ".unicodeScalars)
@@ -506,6 +511,9 @@ public enum ShowNotesText {
                   body[body.index(after: dot)...].first == " " {
             hanging += body.distance(from: body.startIndex, to: dot) + 2
         }
+        // Continuation lines hang at most half the width deep: an indent of thousands of blanks
+        // repeated on each one-word line would make the output quadratic in the input.
+        hanging = min(hanging, width / 2)
         let pad = String(repeating: " ", count: hanging)
         var result: [String] = []
         var current = String(indent)

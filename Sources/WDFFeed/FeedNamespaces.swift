@@ -23,10 +23,13 @@ enum FeedNamespace {
         "atom": atom, "rdf": rdf, "googleplay": googlePlay, "media": media,
     ]
 
+    /// Longer than any URI above or any spelling `canonical` knows (in UTF-8 bytes).
+    static let longestURI = 128
+
     /// `uri` as one of the constants above when it is a known spelling of one (feeds write the
     /// iTunes one as ".../DTDs/Podcast-1.0.dtd", the Podcasting 2.0 one as its GitHub page …).
     static func canonical(_ uri: String) -> String {
-        guard !uri.isEmpty else { return uri }
+        guard !uri.isEmpty, uri.utf8.count <= longestURI else { return uri }
         var key = Substring(uri.lowercased())
         for scheme in ["https://", "http://"] where key.hasPrefix(scheme) { key = key.dropFirst(scheme.count) }
         while key.hasSuffix("/") { key = key.dropLast() }

@@ -136,7 +136,11 @@ struct ChildReader {
         self.element = element
         self.document = document
         namespaces = element.children.map {
-            FeedNamespace.core.contains($0.name.namespace) ? "" : FeedNamespace.canonical($0.name.namespace)
+            let uri = $0.name.namespace
+            // No namespace wdfplay knows has a long URI: a long one is kept as it is, not hashed and
+            // lowercased once per child (URI length × children: quadratic in the size of the feed).
+            guard uri.utf8.count <= FeedNamespace.longestURI else { return uri }
+            return FeedNamespace.core.contains(uri) ? "" : FeedNamespace.canonical(uri)
         }
     }
 
