@@ -34,7 +34,9 @@ extension JSON {
 
     private static func writeNumber(_ n: Double, to out: inout String) {
         guard n.isFinite else { out += "null"; return }
-        if n.rounded() == n, abs(n) < 1e15 {
+        // Whole numbers print exactly up to 2^53 (beyond it a Double holds no odd integers anyway):
+        // modification times in microseconds are about 1.8e15.
+        if n.rounded() == n, abs(n) <= 9_007_199_254_740_992 {
             out += String(Int64(n))
         } else {
             // Milliseconds are the finest grain anything here needs; keep output short and stable.

@@ -52,4 +52,17 @@ struct JSONTests {
         #expect(value["z"]?.isNull == true)
         #expect(value["missing"] == nil)
     }
+
+    /// Modification times in microseconds (about 1.8e15) are kept in the library index: every
+    /// whole number a Double holds exactly must come back as the same Int.
+    @Test func largeWholeNumbersRoundTripExactly() throws {
+        var rng = SplitMix64(seed: 1_795_949_964)
+        var samples: [Int] = [1_795_949_964_412_912, 8_999_999_999_999_999, -1_795_949_964_412_913, 999_999_999_999_999]
+        for _ in 0..<2_000 { samples.append(Int(rng.next() % 9_000_000_000_000_000)) }
+        for value in samples {
+            let text = JSON.number(Double(value)).serialized
+            #expect(!text.contains(".") && !text.contains("e"), "\(value) → \(text)")
+            #expect(try JSONParser.parse(text).intValue == value, "\(value) → \(text)")
+        }
+    }
 }
