@@ -91,6 +91,20 @@ public enum FileSystem {
         return String(cString: resolved)
     }
 
+    /// The names in `directory` (without "." and ".."), unsorted; none when it cannot be read.
+    public static func names(in directory: String) -> [String] {
+        guard let dir = opendir(directory) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != ".", name != ".." { names.append(name) }
+        }
+        return names
+    }
+
     /// Regular files under `directory` (recursively, symlinks followed once, hidden entries skipped)
     /// whose names end in one of `extensions` (lower-case, without dot); sorted by path.
     public static func files(under directory: String, extensions: Set<String>, maxDepth: Int = 16) -> [String] {

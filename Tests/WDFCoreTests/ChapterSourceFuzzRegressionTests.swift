@@ -9,16 +9,8 @@ import Testing
 struct ChapterSourceFuzzRegressionTests {
     static func inputs(in folder: String) -> [String] {
         let directory = ChapterFixtures.path(folder)
-        guard let handle = opendir(directory) else { return [] }
-        defer { closedir(handle) }
-        var paths: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if !name.hasPrefix("."), name != "README.md" { paths.append(directory + "/" + name) }
-        }
-        return paths.sorted()
+        return FileSystem.names(in: directory).filter { !$0.hasPrefix(".") && $0 != "README.md" }
+            .map { directory + "/" + $0 }.sorted()
     }
 
     static let seeds = inputs(in: "Tests/Fuzz/corpus")

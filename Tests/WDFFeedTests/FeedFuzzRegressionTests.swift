@@ -14,18 +14,9 @@ struct FeedFuzzRegressionTests {
     /// The files in `Tests/<folder>` (none when it is empty or missing), README.md and dot files aside.
     static func inputs(in folder: String) -> [String] {
         let directory = testsDirectory + "/" + folder
-        guard let handle = opendir(directory) else { return [] }
-        defer { closedir(handle) }
-        var paths: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if !name.hasPrefix("."), name != "README.md", !FileSystem.isDirectory(directory + "/" + name) {
-                paths.append(directory + "/" + name)
-            }
-        }
-        return paths.sorted()
+        return FileSystem.names(in: directory)
+            .filter { !$0.hasPrefix(".") && $0 != "README.md" && !FileSystem.isDirectory(directory + "/" + $0) }
+            .map { directory + "/" + $0 }.sorted()
     }
 
     static let seeds = inputs(in: "Fuzz/feed-corpus")
