@@ -93,6 +93,14 @@ public enum HTTP {
         }
     }
 
+    /// `$SSL_CERT_FILE`, as OpenSSL's own tools read it: the certificates to trust instead of the
+    /// system's (a private CA, a test server). Certificates are always verified.
+    static var certificateFile: String? {
+        guard let value = getenv("SSL_CERT_FILE") else { return nil }
+        let path = String(cString: value)
+        return path.isEmpty ? nil : path
+    }
+
     private static func perform(_ url: String, sink: BodySink, resumeFrom offset: Int,
                                 progress: ((TransferProgress) -> Void)?) throws(TransferError) -> TransferResult {
         guard initialized, let handle = curl_easy_init() else { throw TransferError("Cannot start libcurl.") }
@@ -115,6 +123,7 @@ public enum HTTP {
             _ = wdf_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT, 20)
             _ = wdf_curl_set_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1)
             _ = wdf_curl_set_long(handle, CURLOPT_LOW_SPEED_TIME, 30)
+            if let certificates = certificateFile { _ = wdf_curl_set_string(handle, CURLOPT_CAINFO, certificates) }
             if offset > 0 { _ = wdf_curl_set_off(handle, CURLOPT_RESUME_FROM_LARGE, curl_off_t(offset)) }
             _ = wdf_curl_set_write(handle) { data, size, count, user in
                 guard let data, let user else { return 0 }

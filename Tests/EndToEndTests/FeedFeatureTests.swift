@@ -202,4 +202,64 @@ extension EndToEnd {
             #expect(first?["downloaded"].bool == true && first?["path"].string?.hasSuffix("First Steps.mp3") == true, "\(listed)")
         }
     }
+
+    /// An https:// feed, from a loopback server with a self-signed certificate (Python's
+    /// http.server behind ssl): refused until the certificate is trusted through $SSL_CERT_FILE,
+    /// then synced and downloaded.
+    @Test func feedOverHTTPSVerifiesTheCertificate() async throws {
+        try await DaemonHarness.run("feedOverHTTPS", startDaemon: false) { h in
+            let served = h.directory.appendingPathComponent("served")
+            let library = h.directory.appendingPathComponent("library")
+            try FileManager.default.createDirectory(at: served.appendingPathComponent("audio"), withIntermediateDirectories: true)
+            let cert = h.directory.appendingPathComponent("cert.pem").path
+            let key = h.directory.appendingPathComponent("key.pem").path
+            let openssl = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/openssl"), [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+            ], environment: h.environment, scratch: h.directory, timeout: 30)
+            #expect(openssl.status == 0, "\(openssl)")
+            let script = """
+                import functools, http.server, ssl, sys
+                handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+                handler.log_message = lambda *args: None
+                httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+                context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+                context.load_cert_chain(sys.argv[2], sys.argv[3])
+                httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+                print(httpd.server_address[1], flush=True)
+                httpd.serve_forever()
+                """
+            let portFile = h.directory.appendingPathComponent("https-port").path
+            let server = try ChildProcess.spawn("/usr/bin/env", ["python3", "-c", script, served.path, cert, key],
+                                                environment: h.environment, stdout: .file(portFile))
+            defer { server.signal(SIGKILL) }
+            let port = try await Deadline.await("the HTTPS server's port", until: { note in
+                let text = (try? String(contentsOfFile: portFile, encoding: .utf8)) ?? ""
+                note(text)
+                return Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            }, timeout: 10)
+            let base = "https://127.0.0.1:\(port)"
+            let one = EpisodeFiles.tag(title: "Korean War #1: First Steps") + (try EpisodeFiles.audio(of: "library/a.mp3"))
+            try one.write(to: served.appendingPathComponent("audio/1.mp3"))
+            try EndToEnd.feedXML(base: base, lengths: [1: one.count]).write(to: served.appendingPathComponent("feed.xml"),
+                                                                              atomically: true, encoding: .utf8)
+            try h.writeConfig(EndToEnd.baseConfig + "library = \"\(library.path)\"\nfeed = \"\(base)/feed.xml\"\n")
+
+            // Not trusted: refused, and nothing recorded.
+            let refused = try await h.ctl(["sync"])
+            #expect(refused.status == 1 && refused.stderr.contains("certificate"), "\(refused)")
+            #expect(!FileManager.default.fileExists(atPath: h.stateHome.appendingPathComponent("wdfplay/feed.json").path))
+
+            // Trusted: synced and downloaded over TLS.
+            var trusting = h.environment
+            trusting["SSL_CERT_FILE"] = cert
+            let sync = try await ChildProcess.run(h.binaries.wdfctl, ["sync"], environment: trusting, scratch: h.directory)
+            #expect(sync.status == 0 && sync.stdout.contains("5 episodes in the feed, 5 new"), "\(sync)")
+            let download = try await ChildProcess.run(h.binaries.wdfctl, ["download", "1"], environment: trusting,
+                                                      scratch: h.directory)
+            #expect(download.status == 0, "\(download)")
+            let file = library.appendingPathComponent("Korean War #1 - First Steps.mp3")
+            #expect(try Data(contentsOf: file) == one)
+        }
+    }
 }
