@@ -158,8 +158,8 @@ public enum HTTP {
             let text = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             let cut = [CURLE_PARTIAL_FILE, CURLE_RECV_ERROR, CURLE_OPERATION_TIMEDOUT, CURLE_GOT_NOTHING,
                        CURLE_SEND_ERROR, CURLE_HTTP2, CURLE_HTTP2_STREAM].contains(code) && sink.received > 0
-            let where_ = sink.received > 0 ? " after \(Bytes.text(sink.resumeOffset + sink.received))" : ""
-            throw TransferError("Fetching \(url) failed\(where_): \(text.trimmingWhitespace()).", status: status == 0 ? nil : status,
+            let reached = sink.received > 0 ? " after \(Bytes.text(sink.resumeOffset + sink.received))" : ""
+            throw TransferError("Fetching \(url) failed\(reached): \(text.trimmingWhitespace()).", status: status == 0 ? nil : status,
                                 wasCut: cut)
         }
         let total: Int?
