@@ -105,34 +105,6 @@ public enum FileSystem {
         return names
     }
 
-    /// Regular files under `directory` (recursively, symlinks followed once, hidden entries skipped)
-    /// whose names end in one of `extensions` (lower-case, without dot); sorted by path.
-    public static func files(under directory: String, extensions: Set<String>, maxDepth: Int = 16) -> [String] {
-        var found: [String] = []
-        walk(directory, extensions: extensions, depth: maxDepth, into: &found)
-        return found.sorted()
-    }
-
-    private static func walk(_ directory: String, extensions: Set<String>, depth: Int, into found: inout [String]) {
-        guard depth > 0, let dir = opendir(directory) else { return }
-        defer { closedir(dir) }
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name.hasPrefix(".") { continue }
-            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
-            var st = stat()
-            guard stat(path, &st) == 0 else { continue }
-            if (st.st_mode & S_IFMT) == S_IFDIR {
-                walk(path, extensions: extensions, depth: depth - 1, into: &found)
-            } else if (st.st_mode & S_IFMT) == S_IFREG,
-                      let dot = name.lastIndex(of: "."), extensions.contains(name[name.index(after: dot)...].lowercased()) {
-                found.append(path)
-            }
-        }
-    }
-
     private static func syncDirectory(of path: String) {
         let fd = open(directoryName(path), O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { return }

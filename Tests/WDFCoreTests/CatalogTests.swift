@@ -14,8 +14,7 @@ struct TestLibrary {
     let cache: String
 
     init() {
-        var template = Array("/tmp/wdf-catalog-XXXXXX".utf8CString)
-        let base = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+        let base = temporaryDirectory("catalog")
         root = base + "/library"
         cache = base + "/cache"
         mkdir(root, 0o755)

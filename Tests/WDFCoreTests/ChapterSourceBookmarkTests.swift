@@ -4,10 +4,7 @@ import Testing
 
 @Suite("Chapter sources: bookmarks")
 struct ChapterSourceBookmarkTests {
-    func temporaryDirectory() -> String {
-        var template = Array("/tmp/wdf-bookmarks-XXXXXX".utf8CString)
-        return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
-    }
+    func temporaryDirectory() -> String { WDFCoreTests.temporaryDirectory("bookmarks") }
 
     @Test func roundTrip() throws {
         let dir = temporaryDirectory()
@@ -31,7 +28,7 @@ struct ChapterSourceBookmarkTests {
         ])
         #expect(again.entries(for: "/b \"quoted\".mp3").map(\.title) == ["Ünïcode line"])
         #expect(again.bookmarks(for: "/never.mp3").isEmpty)
-        #expect(FileSystem.files(under: dir, extensions: ["json"]).count == 1)
+        #expect(FileSystem.names(in: dir) == ["bookmarks.json"])  // no temporary file left
         unlink(dir + "/bookmarks.json")
         rmdir(dir)
     }
@@ -104,19 +101,7 @@ struct ChapterSourceBookmarkTests {
         #expect(store.add(path: "/b.mp3", title: "other episode", position: 1) == 1)
     }
 
-    /// The names in `dir`, without "." and "..".
-    private func names(in dir: String) -> [String] {
-        guard let handle = opendir(dir) else { return [] }
-        defer { closedir(handle) }
-        var names: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
-    }
+    private func names(in dir: String) -> [String] { FileSystem.names(in: dir) }
 
     /// Removes the files directly in `dir` (the tests make no subdirectories), then `dir`.
     private func removeAll(_ dir: String) {

@@ -4,10 +4,7 @@ import WDFCore
 
 @Suite("Chapter sources: the feed")
 struct ChapterSourceFeedTests {
-    let cache: String = {
-        var template = Array("/tmp/wdf-feedchap-XXXXXX".utf8CString)
-        return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
-    }()
+    let cache = temporaryDirectory("feedchap")
 
     @Test func podloveChaptersFromTheFeedItem() throws {
         let record = FeedRecord(guid: "g6", title: "Korean War #6", chapters: [

@@ -26,8 +26,7 @@ final class EpisodeDirectory {
     private var names: [String]
 
     init(audioName: String = "episode.mp3") {
-        var template = Array("/tmp/wdf-chapters-XXXXXX".utf8CString)
-        directory = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+        directory = temporaryDirectory("chapters")
         audio = directory + "/" + audioName
         symlink(ChapterFixtures.tones, audio)
         names = [audioName]

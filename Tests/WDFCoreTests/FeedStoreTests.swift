@@ -4,10 +4,7 @@ import WDFCore
 
 @Suite("FeedStore")
 struct FeedStoreTests {
-    func temporaryDirectory() -> String {
-        var template = Array("/tmp/wdf-feed-XXXXXX".utf8CString)
-        return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
-    }
+    func temporaryDirectory() -> String { WDFCoreTests.temporaryDirectory("feed") }
 
     func record(_ n: Int, published: Int?, title: String? = nil) -> FeedRecord {
         FeedRecord(guid: "guid-\(n)", title: title ?? "Korean War #\(n): Part \(n)", series: "Korean War", number: n,
@@ -59,7 +56,7 @@ struct FeedStoreTests {
         let text = String(decoding: try FileSystem.read(store.file), as: UTF8.self)
         #expect(text.hasPrefix("{\"version\":1,"))
         #expect(text.split(separator: "\n").count == 6)
-        #expect(FileSystem.files(under: dir, extensions: ["json"]).count == 1)
+        #expect(FileSystem.names(in: dir) == ["feed.json"])
     }
 
     @Test func mergeKeepsFileFirstSeenAndOldItems() {
