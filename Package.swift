@@ -52,7 +52,7 @@ let package = Package(
         // Feed sync and downloads: run by `wdfctl sync|download` and by `wdfplay N` for an episode
         // not downloaded yet, so that neither links libcurl (start-up time of `wdfctl status`).
         .executableTarget(name: "wdfplay-feed", dependencies: [
-            "WDFFeed", "WDFNet", "WDFConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "WDFFeed", "WDFNet", "WDFConfig", "WDFClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Scripts/bench-chapters: reading the chapters of a file with a 5 MB tag.
         .executableTarget(name: "bench-chapters", dependencies: ["WDFCore"], path: "Benchmarks/ChapterRead"),

@@ -79,30 +79,11 @@ extension Daemon {
         return EpisodeResolver(items: items, currentSeries: current, lastKey: store.lastPath, records: store.records)
     }
 
-    /// What `episode` (and `series`) in a request ask for; nil when the request names none.
-    /// An absolute path is returned as `.path`.
-    enum Selector {
-        case query(EpisodeQuery)
-        case path(String)
-    }
-
-    func selector(_ request: Request) throws(WireError) -> Selector? {
+    /// What `episode` (or `path`) and `series` in a request ask for; nil when it names none.
+    func selector(_ request: Request) throws(WireError) -> EpisodeSelection? {
         var target = request.body["episode"] ?? .null
         if target.isNull, let path = try request.string("path") { target = .string(path) }
-        let series = try request.string("series")?.trimmingWhitespace()
-        if target.isNull {
-            guard let series, !series.isEmpty else { return nil }
-            return .query(.text(series))
-        }
-        if let number = target.intValue { return .query(.number(number, series: series)) }
-        guard let text = target.stringValue?.trimmingWhitespace(), !text.isEmpty else {
-            throw .badArgument("\"episode\" must be a number, words of a title, \"next\" or a file path, not \(target.serialized).")
-        }
-        if let number = Int(text) { return .query(.number(number, series: series)) }
-        if text.hasPrefix("/") { return .path(text) }
-        if text.lowercased() == "next" { return .query(.next) }
-        if let series, !series.isEmpty { return .query(.text(series + " " + text)) }
-        return .query(.text(text))
+        return try EpisodeSelection(episode: target, series: try request.string("series"))
     }
 
     /// The one episode `query` names, or a refusal that says why (with the candidates when

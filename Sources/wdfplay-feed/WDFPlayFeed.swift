@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import WDFClient
 import WDFConfig
 import WDFCore
 import WDFFeed
@@ -59,17 +60,13 @@ struct FeedContext {
 
 /// One line on stderr and exit status 1.
 func fail(_ message: String) -> Never {
-    printLine(message, to: 2)
+    printError(message)
     exit(1)
 }
 
+/// A message for people (progress, notes): standard error, so that stdout stays for `--json`.
 func warn(_ message: String) {
-    printLine(message, to: 2)
-}
-
-func printLine(_ message: String, to fd: Int32) {
-    var line = Array("\(message)\n".utf8)
-    _ = line.withUnsafeMutableBytes { write(fd, $0.baseAddress, $0.count) }
+    printError(message)
 }
 
 // MARK: sync
@@ -207,12 +204,17 @@ struct DownloadCommand: ParsableCommand {
         let items = CatalogItem.merge(entries: [], feed: context.store.items)
         let resolver = EpisodeResolver(items: items, currentSeries: context.config.series.isEmpty ? nil : context.config.series,
                                        lastKey: nil)
+        // The words name an episode as they do for wdfplay (EpisodeWords, EpisodeSelection).
+        let arguments = Dictionary(EpisodeWords.arguments(words), uniquingKeysWith: { a, _ in a })
         let query: EpisodeQuery
-        let trimmed = words.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
-        if let last = trimmed.last, let number = Int(last) {
-            query = .number(number, series: trimmed.count > 1 ? trimmed.dropLast().joined(separator: " ") : nil)
-        } else {
-            query = .text(trimmed.joined(separator: " "))
+        do throws(WireError) {
+            switch try EpisodeSelection(episode: arguments["episode"] ?? .null, series: arguments["series"]?.stringValue) {
+            case let .query(named)?: query = named
+            case let .path(path)?: fail("\(path) is a file; download takes an episode of the feed, e.g. `wdfctl download 7`.")
+            case nil: fail("Name the episode to download, e.g. `wdfctl download 7`.")
+            }
+        } catch {
+            fail(error.message)
         }
         switch resolver.resolve(query) {
         case let .found(item):
@@ -223,7 +225,7 @@ struct DownloadCommand: ParsableCommand {
         case .notFound:
             let numbers = items.compactMap(\.number)
             let known = numbers.isEmpty ? "" : " (it lists numbers \(numbers.min()!)–\(numbers.max()!))"
-            fail("The feed has no episode \"\(trimmed.joined(separator: " "))\"\(known); `wdfctl sync` fetches the latest.")
+            fail("The feed has no episode \"\(words.joined(separator: " "))\"\(known); `wdfctl sync` fetches the latest.")
         }
     }
 }

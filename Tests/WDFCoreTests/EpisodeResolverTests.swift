@@ -124,4 +124,15 @@ struct EpisodeResolverTests {
         let r = EpisodeResolver(items: items, currentSeries: "Korean War", lastKey: nil)
         #expect(title(r.resolve(.number(2, series: nil))) == "Korean War #2: Real")
     }
+
+    @Test func whatARequestsEpisodeAndSeriesName() throws {
+        #expect(try EpisodeSelection(episode: .null, series: nil) == nil)
+        #expect(try EpisodeSelection(episode: 6, series: nil) == .query(.number(6, series: nil)))
+        #expect(try EpisodeSelection(episode: " 6 ", series: "korean war") == .query(.number(6, series: "korean war")))
+        #expect(try EpisodeSelection(episode: "NEXT", series: nil) == .query(.next))
+        #expect(try EpisodeSelection(episode: "/x/a.mp3", series: nil) == .path("/x/a.mp3"))
+        #expect(try EpisodeSelection(episode: "talks", series: "korean war") == .query(.text("korean war talks")))
+        #expect(try EpisodeSelection(episode: .null, series: "Korean War") == .query(.text("Korean War")))
+        #expect(throws: WireError.self) { try EpisodeSelection(episode: [1, 2], series: nil) }
+    }
 }
