@@ -22,6 +22,8 @@ class Session:
         self.env = dict(os.environ, XDG_RUNTIME_DIR=self.tmp, HOME=self.tmp, XDG_STATE_HOME=self.tmp + "/state",
                         XDG_CONFIG_HOME=self.tmp + "/config")
         self.children = []
+        # Process groups started here (a child that starts others, such as strace), killed whole.
+        self.groups = []
         self.socket = self.tmp + "/control.sock"
         self.daemon = None
         self.stream = None
@@ -30,30 +32,47 @@ class Session:
     def __enter__(self):
         pulse = subprocess.Popen(["pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "-n",
                                   "--load=module-null-sink sink_name=out", "--load=module-native-protocol-unix"],
-                                 env=self.env, stderr=subprocess.DEVNULL)
+                                 env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.children.append(pulse)
         self.wait_for(lambda: subprocess.run(["pactl", "info"], env=self.env, capture_output=True).returncode == 0,
                       "PulseAudio to start")
         # An idle null sink swallows the start of new streams; keep it busy with silence.
         self.children.append(subprocess.Popen(["pacat", "--raw", "--format=s16le", "--rate=44100", "--channels=2",
-                                               "/dev/zero"], env=self.env))
+                                               "/dev/zero"], env=self.env, stdout=subprocess.DEVNULL))
         self.start_daemon()
         return self
 
     def start_daemon(self):
         self.daemon = subprocess.Popen([self.bin + "/wdfplayd", "--socket", self.socket], env=self.env,
-                                       stderr=open(self.tmp + "/wdfplayd.log", "a"))
+                                       stdout=subprocess.DEVNULL, stderr=open(self.tmp + "/wdfplayd.log", "a"))
         self.children.append(self.daemon)
         self.wait_for(lambda: os.path.exists(self.socket), "wdfplayd to listen")
+        self.connect()
+
+    def connect(self, timeout=30):
+        """A control connection; a reply that takes longer than `timeout` seconds raises."""
         conn = socket.socket(socket.AF_UNIX)
+        conn.settimeout(timeout)
         conn.connect(self.socket)
         self.stream = conn.makefile("rwb")
 
+    def start_group(self, argv, **kwargs):
+        """Starts argv as the leader of a new process group, killed whole on exit."""
+        p = subprocess.Popen(argv, start_new_session=True, stdout=subprocess.DEVNULL, **kwargs)
+        self.children.append(p)
+        self.groups.append(p.pid)
+        return p
+
     def __exit__(self, *exc):
+        for group in self.groups:
+            try:
+                os.killpg(group, 9)
+            except ProcessLookupError:
+                pass
         for p in reversed(self.children):
             if p.poll() is None:
                 p.kill()
-                p.wait()
+            p.wait()
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     @staticmethod

@@ -12,23 +12,72 @@ struct ServiceTests {
 
     struct Result { var status: Int32; var output: String; var error: String }
 
+    /// Runs a command to completion in a process group of its own, with output in files (a
+    /// process left behind cannot hold a pipe open and stall the test). After `timeout` seconds the
+    /// whole group is killed and the test fails with what it printed so far; whatever of the group
+    /// is still there once the command has exited is killed too.
     @discardableResult
-    static func run(_ arguments: [String], environment: [String: String] = [:], cwd: String? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let error = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
-                      error: String(decoding: error, as: UTF8.self))
+    static func run(_ arguments: [String], environment: [String: String] = [:], cwd: String? = nil,
+                    timeout: Double = 180) throws -> Result {
+        let scratch = try temporaryDirectory("run")
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let (outPath, errPath) = (scratch + "/stdout", scratch + "/stderr")
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        if let closeFrom = addCloseFrom { _ = closeFrom(&actions, 3) }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var all = sigset_t(), none = sigset_t()
+        sigfillset(&all)
+        sigemptyset(&none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
+        // env(1) finds the program on PATH and, with -C, changes directory.
+        let argv = ["/usr/bin/env"] + (cwd.map { ["-C", $0] } ?? []) + arguments
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        let cEnvironment: [UnsafeMutablePointer<CChar>?] = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for p in cArguments + cEnvironment { free(p) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, cEnvironment)
+        guard rc == 0 else { throw TestFailure("cannot start \(arguments.joined(separator: " ")): \(String(cString: strerror(rc)))") }
+
+        let deadline = Date().addingTimeInterval(timeout)
+        var raw: Int32 = 0
+        var exited = false
+        while !exited {
+            let r = waitpid(pid, &raw, WNOHANG)
+            if r == pid || (r < 0 && errno != EINTR) {
+                exited = true
+            } else if Date() > deadline {
+                kill(-pid, SIGKILL)
+                while waitpid(pid, &raw, 0) < 0 && errno == EINTR {}
+                let printed = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+                let complained = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+                throw TestFailure("`\(arguments.joined(separator: " "))` did not finish within \(Int(timeout)) s and was killed; "
+                                  + "stdout:\n\(printed)\nstderr:\n\(complained)")
+            } else {
+                usleep(10_000)
+            }
+        }
+        kill(-pid, SIGKILL)
+        let status = (raw & 0x7f) == 0 ? (raw >> 8) & 0xff : 128 + (raw & 0x7f)
+        return Result(status: status, output: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+                      error: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
     }
+
+    /// glibc's posix_spawn_file_actions_addclosefrom_np (2.34+), which Swift's Glibc module does not export.
+    private static let addCloseFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
 
     static func temporaryDirectory(_ name: String) throws -> String {
         let path = NSTemporaryDirectory() + "wdf-\(name)-\(UUID().uuidString.prefix(8))"
@@ -139,6 +188,7 @@ struct ServiceTests {
         posix_spawn_file_actions_init(&actions)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addclose(&actions, notify)
+        if let closeFrom = ServiceTests.addCloseFrom { _ = closeFrom(&actions, 3) }
         var pid: pid_t = 0
         #expect(posix_spawn(&pid, arguments[0], &actions, nil, &argv, &envp) == 0)
         posix_spawn_file_actions_destroy(&actions)
@@ -166,8 +216,11 @@ struct ServiceTests {
         let last = receive()
         #expect(last?.contains("STOPPING=1") == true, "got \(last ?? "nothing")")
         var status = Int32(0)
-        #expect(waitpid(pid, &status, 0) == pid)
-        reaped = true
+        let exitBy = Date().addingTimeInterval(10)
+        while !reaped, Date() < exitBy {
+            if waitpid(pid, &status, WNOHANG) == pid { reaped = true } else { usleep(10_000) }
+        }
+        #expect(reaped, "wdfplayd did not exit within 10 s of quit")
         #expect(status == 0, "wdfplayd exit status \(status)")
         // The socket file belongs to systemd: the daemon leaves it in place.
         #expect(FileManager.default.fileExists(atPath: controlSocket))
@@ -186,7 +239,8 @@ struct ServiceTests {
     /// playing, seeking, pausing, saving and quitting is in @system-service, its sockets are
     /// AF_UNIX, no W+X memory, no personality change, and it works under no_new_privs.
     @Test func hardeningLeavesPlaybackAndSavingWorking() throws {
-        let run = try ServiceTests.run(["python3", "Scripts/verify-hardening", "--bin", ServiceTests.binaries], cwd: ServiceTests.repo)
+        let run = try ServiceTests.run(["python3", "Scripts/verify-hardening", "--bin", ServiceTests.binaries], cwd: ServiceTests.repo,
+                                       timeout: 120)
         #expect(run.status == 0 && run.output.contains("PASS"), "\(run.output)\n\(run.error)")
     }
 }
