@@ -77,8 +77,13 @@ private func markPlayed(_ played: Bool, words: [String], connection: ConnectionO
 struct Sync: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fetch the podcast feed (config `feed`) and record its episodes.",
-        discussion: "With --download new, also download the episodes that appeared in this sync.")
-    @Option(help: ArgumentHelp("Download after syncing: `new` (episodes first seen now) or `none`.", valueName: "WHICH"))
+        discussion: """
+            With --download new, also download the episodes that appeared in this sync (on the first sync \
+            of a feed, only its newest), and again any an earlier such sync could not download. \
+            `systemctl --user enable --now wdfplay-sync.timer` runs that twice a day.
+            """)
+    @Option(help: ArgumentHelp("Download after syncing: `new` (episodes first seen now, and earlier ones that failed) or `none`.",
+                               valueName: "WHICH"))
     var download: String?
     @Flag(help: "Print the result as JSON.")
     var json = false

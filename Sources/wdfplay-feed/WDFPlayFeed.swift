@@ -75,7 +75,10 @@ struct SyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync", abstract: "Fetch the feed and record every episode it lists.")
 
-    @Option(help: ArgumentHelp("Then download: `new` (episodes first seen in this sync) or `none`.", valueName: "WHICH"))
+    @Option(help: ArgumentHelp("""
+        Then download: `new` (episodes first seen in this sync, and those an earlier such sync could not \
+        download; on the first sync of a feed only its newest episode) or `none`.
+        """, valueName: "WHICH"))
     var download = "none"
 
     @Flag(help: "Print the result as one JSON object.")
@@ -102,7 +105,17 @@ struct SyncCommand: ParsableCommand {
         } catch {
             fail("The feed at \(url) is not usable: \(error) Nothing changed; the episodes known before are kept.")
         }
+        let firstSync = context.store.items.isEmpty
         let merge = context.store.merge(document.items, feedURL: url, podcastTitle: document.title, now: now)
+        // What `--download new` takes: a listener who subscribes wants the latest episode, not the
+        // whole back catalogue; after that, every new one. The mark is saved with the merge, so a
+        // download that fails now is tried again by the next sync.
+        let fresh = merge.added.filter { $0.enclosureURL != nil }
+        let chosen = firstSync ? FeedStore.newest(fresh).map { [$0] } ?? [] : fresh
+        if download == "new" {
+            for record in chosen { context.store.setWanted(true, forGUID: record.guid) }
+        }
+        let retried = download == "new" ? context.store.wantedDownloads.filter { r in !chosen.contains { $0.guid == r.guid } } : []
         context.save()
         // Downloads go into the library folder: make it now, so that the daemon lists the feed's
         // episodes even before the first download.
@@ -124,11 +137,15 @@ struct SyncCommand: ParsableCommand {
             for record in merge.added { print("  new: \(describe(record))") }
             for record in withoutAudio { print("  no audio file in the feed item: \"\(record.title)\"") }
             if result.finalURL != url { print("  (the feed moved to \(result.finalURL))") }
+            if download == "new" && firstSync && fresh.count > chosen.count {
+                print("  First sync of this feed: only the newest episode is downloaded; `wdfctl download N` fetches any other.")
+            }
+            for record in retried { print("  again: \(describe(record)) (its download failed before)") }
         }
         guard download == "new" else { return }
         var downloaded: [JSON] = []
         var failed = false
-        for record in merge.added where record.enclosureURL != nil {
+        for record in context.store.wantedDownloads {
             do {
                 let path = try Downloader(context: context).fetch(record, quiet: json)
                 downloaded.append(["guid": .string(record.guid), "path": .string(path)])
@@ -138,7 +155,8 @@ struct SyncCommand: ParsableCommand {
             }
         }
         if json {
-            let summary: JSON = ["added": .array(merge.added.map(recordJSON)), "downloaded": .array(downloaded)]
+            let summary: JSON = ["added": .array(merge.added.map(recordJSON)), "again": .array(retried.map(recordJSON)),
+                                 "downloaded": .array(downloaded)]
             print(summary.serialized)
         }
         if failed { throw ExitCode(1) }

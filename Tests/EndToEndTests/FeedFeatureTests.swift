@@ -174,32 +174,67 @@ extension EndToEnd {
         }
     }
 
-    @Test func feedSyncDownloadsNewEpisodesWithAProgressBar() async throws {
+    /// `sync --download new` as a timer runs it: the first sync takes only the newest episode (with
+    /// a progress bar on a terminal); a new episode whose download fails is tried again by the next
+    /// sync, and then not again.
+    @Test func feedSyncDownloadsNewEpisodesAndRetriesFailures() async throws {
         let server = try HTTPTestServer()
         defer { server.stop() }
         try await DaemonHarness.run("feedSyncDownloadsNew", startDaemon: false) { h in
             let library = h.directory.appendingPathComponent("library")
-            let one = [UInt8](EpisodeFiles.tag(title: "Korean War #1: First Steps") + (try EpisodeFiles.audio(of: "library/a.mp3")))
+            let two = [UInt8](EpisodeFiles.tag(title: "Korean War #2: Second Thoughts") + (try EpisodeFiles.audio(of: "library/a.mp3")))
+            let six = [UInt8](EpisodeFiles.tag(title: "Korean War #6: Sino-Soviet Talks Part 2") + (try EpisodeFiles.audio(of: "library/sub/d.mp3")))
             // Slow enough for the bar to be drawn a few times (about 2 s).
-            server.set("/audio/1.mp3", .slow(one, contentType: "audio/mpeg", bytesPerSecond: 2200))
-            let xml = EndToEnd.feedXML(base: server.baseURL, lengths: [1: one.count])
+            server.set("/audio/2.mp3", .slow(two, contentType: "audio/mpeg", bytesPerSecond: 2200))
+            let xml = EndToEnd.feedXML(base: server.baseURL, lengths: [2: two.count])
             server.set("/feed.xml", .bytes(Array(xml.utf8), contentType: "application/rss+xml"))
             try h.writeConfig(EndToEnd.baseConfig + "library = \"\(library.path)\"\nfeed = \"\(server.baseURL)/feed.xml\"\n")
-            // On a terminal (script(1) gives it one), as a listener would run it.
-            let sync = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/script"),
-                                                  ["-qec", "\(h.binaries.wdfctl.path) sync --download new", "/dev/null"],
-                                                  environment: h.environment, scratch: h.directory, timeout: 30)
-            // #1 downloads; #4 (404) and #5 (no route) fail and are reported; the run says so.
-            #expect(sync.status == 1, "\(sync)")
-            #expect(sync.stdout.contains("new: #1 Korean War #1: First Steps (2018-01-10)"), "\(sync)")
-            #expect(sync.stdout.contains("kB/s") && sync.stdout.contains("left") && sync.stdout.contains("%"), "\(sync)")
-            #expect(sync.stdout.contains("Saved \(library.path)/Korean War #1 - First Steps.mp3"), "\(sync)")
-            #expect(sync.stdout.contains("HTTP 404"), "\(sync)")
-            let file = library.appendingPathComponent("Korean War #1 - First Steps.mp3").path
-            #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == Data(one))
+
+            // The first sync, on a terminal (script(1) gives it one), as a listener would run it:
+            // every item is recorded, only the newest (#2, by date) is downloaded.
+            let first = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/script"),
+                                                   ["-qec", "\(h.binaries.wdfctl.path) sync --download new", "/dev/null"],
+                                                   environment: h.environment, scratch: h.directory, timeout: 30)
+            #expect(first.status == 0, "\(first)")
+            #expect(first.stdout.contains("new: #1 Korean War #1: First Steps (2018-01-10)"), "\(first)")
+            #expect(first.stdout.contains("First sync of this feed: only the newest episode is downloaded"), "\(first)")
+            #expect(first.stdout.contains("kB/s") && first.stdout.contains("left") && first.stdout.contains("%"), "\(first)")
+            #expect(first.stdout.contains("Saved \(library.path)/Korean War #2 - Second Thoughts.mp3"), "\(first)")
+            #expect(try Data(contentsOf: library.appendingPathComponent("Korean War #2 - Second Thoughts.mp3")) == Data(two))
+            let fetched = server.requests().map(\.path).filter { $0.hasPrefix("/audio/") }
+            #expect(Set(fetched) == ["/audio/2.mp3"], "\(fetched)")
+
+            // Episode 6 appears while its server is failing: the sync says so and exits 1.
+            let withSix = xml.replacingOccurrences(of: "</channel>", with: """
+                <item><title>Korean War #6: Sino-Soviet Talks Part 2</title><guid>wdf-kw-6</guid>
+                <pubDate>Wed, 31 Jan 2018 05:00:00 +0000</pubDate>
+                <enclosure url="\(server.baseURL)/audio/6.mp3" length="\(six.count)" type="audio/mpeg"/></item>
+                </channel>
+                """)
+            server.set("/feed.xml", .bytes(Array(withSix.utf8), contentType: "application/rss+xml"))
+            server.set("/audio/6.mp3", .status(503, body: "busy"))
+            let failing = try await h.ctl(["sync", "--download", "new"])
+            #expect(failing.status == 1, "\(failing)")
+            #expect(failing.stdout.contains("new: #6 Korean War #6: Sino-Soviet Talks Part 2 (2018-01-31)"), "\(failing)")
+            #expect(failing.stderr.contains("503") && failing.stderr.contains("Sino-Soviet"), "\(failing)")
+            let sixPath = library.appendingPathComponent("Korean War #6 - Sino-Soviet Talks Part 2.mp3").path
+            #expect(!FileManager.default.fileExists(atPath: sixPath))
+
+            // The server is back: the next sync has nothing new but fetches episode 6 after all.
+            server.set("/audio/6.mp3", .bytes(six, contentType: "audio/mpeg"))
+            let again = try await h.ctl(["sync", "--download", "new"])
+            #expect(again.status == 0, "\(again)")
+            #expect(again.stdout.contains("0 new") && again.stdout.contains("again: #6 Korean War #6: Sino-Soviet Talks Part 2"), "\(again)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: sixPath)) == Data(six))
             let listed = try await h.control(["episodes"]).reply
-            let first = listed["episodes"].array?.first { $0["number"].int == 1 }
-            #expect(first?["downloaded"].bool == true && first?["path"].string?.hasSuffix("First Steps.mp3") == true, "\(listed)")
+            let downloaded = (listed["episodes"].array ?? []).filter { $0["downloaded"].bool == true }.compactMap { $0["number"].int }
+            #expect(downloaded.sorted() == [2, 6], "\(listed)")
+
+            // Done is done: a further sync fetches no audio at all.
+            let before = server.requests().count
+            let quiet = try await h.ctl(["sync", "--download", "new"])
+            #expect(quiet.status == 0 && !quiet.stdout.contains("again:"), "\(quiet)")
+            #expect(server.requests().dropFirst(before).allSatisfy { !$0.path.hasPrefix("/audio/") }, "\(server.requests().dropFirst(before))")
         }
     }
 

@@ -114,7 +114,8 @@ struct ServiceTests {
         #expect(installed.status == 0, "install failed: \(installed.error)")
         let prefix = home + "/.local"
         var expected = ["wdfplay", "wdfctl", "wdfplayd", "wdfplay-config", "wdfplay-feed"].map { "\(prefix)/bin/\($0)" }
-        expected += ["wdfplayd.service", "wdfplayd.socket"].map { "\(home)/.config/systemd/user/\($0)" }
+        expected += ["wdfplayd.service", "wdfplayd.socket", "wdfplay-sync.service", "wdfplay-sync.timer"]
+            .map { "\(home)/.config/systemd/user/\($0)" }
         for p in ["wdfplay", "wdfctl", "wdfplay-config", "wdfplay-feed"] {
             expected += ["\(prefix)/share/bash-completion/completions/\(p)", "\(prefix)/share/zsh/site-functions/_\(p)",
                          "\(prefix)/share/fish/vendor_completions.d/\(p).fish"]
@@ -126,6 +127,8 @@ struct ServiceTests {
         }
         let unit = try String(contentsOfFile: home + "/.config/systemd/user/wdfplayd.service", encoding: .utf8)
         #expect(unit.contains("ExecStart=\(prefix)/bin/wdfplayd"))
+        let sync = try String(contentsOfFile: home + "/.config/systemd/user/wdfplay-sync.service", encoding: .utf8)
+        #expect(sync.contains("ExecStart=\(prefix)/bin/wdfplay-feed sync --download new"))
 
         // Completions load in bash; every man page renders.
         let completion = try ServiceTests.run(["bash", "-c", "source '\(prefix)/share/bash-completion/completions/wdfctl' && complete -p wdfctl"])
@@ -149,7 +152,8 @@ struct ServiceTests {
         defer { try? FileManager.default.removeItem(atPath: home) }
         #expect(try ServiceTests.install(home: home).status == 0)
         let units = home + "/.config/systemd/user"
-        let verify = try ServiceTests.run(["systemd-analyze", "verify", "--user", "\(units)/wdfplayd.socket", "\(units)/wdfplayd.service"],
+        let verify = try ServiceTests.run(["systemd-analyze", "verify", "--user", "\(units)/wdfplayd.socket", "\(units)/wdfplayd.service",
+                                           "\(units)/wdfplay-sync.timer", "\(units)/wdfplay-sync.service"],
                                           environment: ["XDG_RUNTIME_DIR": home, "MANPATH": home + "/.local/share/man:"])
         #expect(verify.status == 0, "systemd-analyze verify: \(verify.error)")
         #expect(verify.error.isEmpty && verify.output.isEmpty, "systemd-analyze printed: \(verify.error)\(verify.output)")
@@ -237,7 +241,8 @@ struct ServiceTests {
 
     /// The service's hardening, checked without systemd: every system call the daemon makes while
     /// playing, seeking, pausing, saving and quitting is in @system-service, its sockets are
-    /// AF_UNIX, no W+X memory, no personality change, and it works under no_new_privs.
+    /// AF_UNIX, no W+X memory, no personality change, and it works under no_new_privs; and the
+    /// same for wdfplay-sync.service's `wdfplay-feed sync --download new`, with IP sockets allowed.
     @Test func hardeningLeavesPlaybackAndSavingWorking() throws {
         let run = try ServiceTests.run(["python3", "Scripts/verify-hardening", "--bin", ServiceTests.binaries], cwd: ServiceTests.repo,
                                        timeout: 120)

@@ -89,6 +89,42 @@ struct FeedStoreTests {
         #expect(store.items.count == 3)
     }
 
+    /// `sync --download new` marks what it chose; the mark survives a sync and a save, and only a
+    /// downloaded file ends it.
+    @Test func wantedMarksLastUntilDownloaded() throws {
+        let dir = temporaryDirectory()
+        var store = FeedStore(directory: dir)
+        _ = store.merge([record(1, published: 100), record(2, published: 200), record(3, published: nil)], feedURL: "u", podcastTitle: nil, now: 1)
+        #expect(store.wantedDownloads.isEmpty)
+        let marked = ["guid-2", "guid-1", "guid-3", "guid-9"].map { store.setWanted(true, forGUID: $0) }
+        #expect(marked == [true, true, true, false])
+        // Oldest first; undated items (listed last, newest first) come first.
+        #expect(store.wantedDownloads.map(\.guid) == ["guid-3", "guid-1", "guid-2"])
+
+        var feedAgain = record(2, published: 200)
+        feedAgain.wanted = false  // what a sync brings never clears the mark
+        _ = store.merge([feedAgain], feedURL: "u", podcastTitle: nil, now: 2)
+        store.setFile("/lib/KW1.mp3", forGUID: "guid-1")
+        store.setWanted(false, forGUID: "guid-3")
+        #expect(store.wantedDownloads.map(\.guid) == ["guid-2"])
+        try store.save()
+        #expect(try String(contentsOfFile: dir + "/feed.json", encoding: .utf8).contains(#""wanted":true"#))
+
+        var reread = FeedStore(directory: dir)
+        let problem = reread.load()
+        #expect(problem == nil)
+        #expect(reread.wantedDownloads.map(\.guid) == ["guid-2"])
+        #expect(reread.item(guid: "guid-1")?.wanted == false && reread.item(guid: "guid-1")?.file == "/lib/KW1.mp3")
+    }
+
+    @Test func newestIsByDateElseFirstListed() {
+        #expect(FeedStore.newest([]) == nil)
+        #expect(FeedStore.newest([record(1, published: 100), record(2, published: 300), record(3, published: 200)])?.guid == "guid-2")
+        #expect(FeedStore.newest([record(1, published: nil), record(2, published: 50)])?.guid == "guid-2")
+        #expect(FeedStore.newest([record(4, published: nil), record(5, published: nil)])?.guid == "guid-4")
+        #expect(FeedStore.newest([record(6, published: 9), record(7, published: 9)])?.guid == "guid-6")
+    }
+
     @Test func sortIsNewestFirstUndatedLastAndStable() {
         var store = FeedStore(directory: "/nonexistent")
         _ = store.merge([record(1, published: nil), record(2, published: 50), record(3, published: nil), record(4, published: 50),

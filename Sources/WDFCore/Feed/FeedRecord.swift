@@ -42,12 +42,15 @@ public struct FeedRecord: Sendable, Equatable {
     public var file: String?
     /// Seconds since the Unix epoch of the sync that first saw the item.
     public var firstSeen: Int
+    /// Chosen for download by `sync --download new` and not downloaded yet: the next such sync
+    /// tries again, so a download that failed (no network, a server error) is not lost.
+    public var wanted: Bool
 
     public init(guid: String, title: String, series: String? = nil, number: Int? = nil, season: Int? = nil,
                 date: String? = nil, published: Int? = nil, notesHTML: String? = nil,
                 enclosureURL: String? = nil, enclosureLength: Int? = nil, enclosureType: String? = nil,
                 duration: Double? = nil, chaptersURL: String? = nil, chapters: [FeedChapterRecord] = [],
-                file: String? = nil, firstSeen: Int = 0) {
+                file: String? = nil, firstSeen: Int = 0, wanted: Bool = false) {
         self.guid = guid
         self.title = title
         self.series = series
@@ -64,6 +67,7 @@ public struct FeedRecord: Sendable, Equatable {
         self.chapters = chapters
         self.file = file
         self.firstSeen = firstSeen
+        self.wanted = wanted
     }
 }
 
@@ -104,6 +108,7 @@ extension FeedRecord {
         if !chapters.isEmpty { pairs.append(("chapters", .array(chapters.map(\.json)))) }
         add("file", file)
         pairs.append(("firstSeen", .number(Double(firstSeen))))
+        if wanted { pairs.append(("wanted", .bool(true))) }
         add("notesHTML", notesHTML)
         return .object(pairs)
     }
@@ -121,6 +126,6 @@ extension FeedRecord {
                   enclosureURL: string("enclosureURL"), enclosureLength: int("enclosureLength"),
                   enclosureType: string("enclosureType"), duration: duration, chaptersURL: string("chaptersURL"),
                   chapters: (json["chapters"]?.arrayValue ?? []).compactMap(FeedChapterRecord.init(json:)),
-                  file: string("file"), firstSeen: int("firstSeen") ?? 0)
+                  file: string("file"), firstSeen: int("firstSeen") ?? 0, wanted: json["wanted"]?.boolValue ?? false)
     }
 }

@@ -131,7 +131,7 @@ public struct FeedStore: Sendable {
     }
 
     /// Takes a sync's items (in feed order), matched by guid. A known item takes the feed's
-    /// fields but keeps its `file` and `firstSeen`; a new one gets `firstSeen = now`. Items
+    /// fields but keeps its `file`, `firstSeen` and `wanted`; a new one gets `firstSeen = now`. Items
     /// missing from `records` are kept. A repeated guid in `records`: the first one counts; an
     /// empty guid is ignored.
     public mutating func merge(_ records: [FeedRecord], feedURL: String, podcastTitle: String?, now: Int) -> MergeResult {
@@ -141,6 +141,7 @@ public struct FeedStore: Sendable {
             if let i = positions[record.guid] {
                 record.file = items[i].file
                 record.firstSeen = items[i].firstSeen
+                record.wanted = items[i].wanted
                 if items[i] != record {
                     items[i] = record
                     result.updated += 1
@@ -159,13 +160,40 @@ public struct FeedStore: Sendable {
         return result
     }
 
-    /// Records where the enclosure of `guid` was downloaded to (nil: forget the file). False when
-    /// no item has that guid.
+    /// Records where the enclosure of `guid` was downloaded to (nil: forget the file); a file
+    /// ends its `wanted` mark. False when no item has that guid.
     @discardableResult
     public mutating func setFile(_ path: String?, forGUID guid: String) -> Bool {
         guard let i = positions[guid] else { return false }
         items[i].file = path
+        if path != nil { items[i].wanted = false }
         return true
+    }
+
+    /// Marks `guid` for the next `sync --download new`. False when no item has that guid.
+    @discardableResult
+    public mutating func setWanted(_ wanted: Bool, forGUID guid: String) -> Bool {
+        guard let i = positions[guid] else { return false }
+        items[i].wanted = wanted
+        return true
+    }
+
+    /// The latest of `records` by publication time; without dates, the first (feeds list the
+    /// newest first).
+    public static func newest(_ records: [FeedRecord]) -> FeedRecord? {
+        records.enumerated().max { a, b in
+            switch (a.element.published, b.element.published) {
+            case let (x?, y?) where x != y: return x < y
+            case (nil, _?): return true
+            case (_?, nil): return false
+            default: return a.offset > b.offset
+            }
+        }?.element
+    }
+
+    /// The items marked `wanted` that have audio and no file yet, oldest first.
+    public var wantedDownloads: [FeedRecord] {
+        items.filter { $0.wanted && $0.file == nil && $0.enclosureURL != nil }.reversed()
     }
 
     public func item(guid: String) -> FeedRecord? {
