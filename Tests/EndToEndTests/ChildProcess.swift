@@ -152,18 +152,19 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// Runs a helper to completion, blocking this thread; returns its status and standard output.
+    /// One still running after `timeout` seconds is killed (status 128+9), so a wedged server
+    /// cannot stall the test.
     static func runBlocking(_ executable: String, _ arguments: [String], environment: [String: String],
-                            scratch: URL) throws -> (status: Int32, output: String) {
+                            scratch: URL, timeout: Double = 10) throws -> (status: Int32, output: String) {
         let outPath = scratch.appendingPathComponent("out-\(UUID().uuidString.prefix(8))").path
         defer { try? FileManager.default.removeItem(atPath: outPath) }
         let child = try spawn(executable, arguments, environment: environment, stdout: .file(outPath))
-        var raw: Int32 = 0
-        child.lock.withLock {
-            while waitpid(child.pid, &raw, 0) < 0 && errno == EINTR {}
-            child.exitStatus = decode(raw)
+        let end = Deadline.now() + timeout
+        while child.status == nil {
+            if Deadline.now() > end { child.signal(SIGKILL) }
+            usleep(2_000)
         }
-        Reaper.shared.unregister(child.pid)
-        return (decode(raw), (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "")
+        return (child.status ?? -1, (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "")
     }
 
     struct TimedOut: Error, CustomStringConvertible {
