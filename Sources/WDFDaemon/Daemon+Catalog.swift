@@ -301,6 +301,16 @@ extension Daemon {
         player.queue(path: path, position: store.startPosition(for: path, rewind: config.resumeRewind))
     }
 
+    /// The library changed while an episode plays with nothing queued after it: the next one
+    /// may have arrived.
+    func requeueIfDue() {
+        guard let due = requeueAt, Daemon.now() >= due else { return }
+        requeueAt = nil
+        guard nowPlaying != nil, upNext == nil else { return }
+        queueNext()
+        if let next = upNext { log.info("\(next.shortName) arrived in the library; it follows the episode in play") }
+    }
+
     /// The queued episode is being heard, without a gap (the player switched files in the stream).
     func followed(_ status: PlayerStatus) {
         guard let path = status.path, let episode = try? episode(atPath: path) else { return }

@@ -74,6 +74,9 @@ public final class Daemon {
     var upNext: CatalogItem?
     /// Set between an episode's end and the event that says how the next one follows.
     var continuing: CatalogItem?
+    /// When to look again for a next episode to queue: the library changed while one plays with
+    /// nothing to follow it (a download of the next one may just have finished).
+    var requeueAt: Double?
     var running = true
 
     public init(options: Options) throws(DaemonError) {
@@ -155,7 +158,11 @@ public final class Daemon {
             }
             if fds[2].revents != 0 { handleSignals() }
             if fds[1].revents != 0 { for event in playerEvents.take() { handle(event) } }
-            if fds[3].revents != 0 { libraryWatch?.drain() }
+            if fds[3].revents != 0 {
+                libraryWatch?.drain()
+                // Half a second later, so that a burst of changes costs one walk of the library.
+                if config.continuePlaying, nowPlaying != nil, upNext == nil, requeueAt == nil { requeueAt = Daemon.now() + 0.5 }
+            }
             if fds[0].revents != 0 { acceptClients() }
             for (i, fd) in order.enumerated() where fds[i + 4].revents != 0 {
                 service(fd, readable: fds[i + 4].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0)
@@ -164,6 +171,7 @@ public final class Daemon {
             retryOutputIfDue()
             runSleepTimerIfDue()
             skipIfDue()
+            requeueIfDue()
             dropSilentClients()
         }
         shutdown()
@@ -173,7 +181,7 @@ public final class Daemon {
     /// Milliseconds until the next checkpoint while playing; forever otherwise (an idle or
     /// paused daemon does not wake up).
     private func pollTimeout() -> Int32 {
-        let due = [nextCheckpoint, outputRecovery.nextAttempt, sessionDeadline(), sleepTimer?.nextDeadline, skipAt]
+        let due = [nextCheckpoint, outputRecovery.nextAttempt, sessionDeadline(), sleepTimer?.nextDeadline, skipAt, requeueAt]
             .compactMap { $0 }.min()
         guard let due else { return -1 }
         return Int32(max(0, min(60_000, (due - Daemon.now()) * 1000 + 1)))

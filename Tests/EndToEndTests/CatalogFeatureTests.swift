@@ -108,24 +108,35 @@ extension EndToEnd {
         }
     }
 
-    @Test func continueGoesOnToTheNextEpisodeWithoutAGap() async throws {
-        try await DaemonHarness.run("continueWithoutAGap", startDaemon: false) { h in
+    /// `arrivesDuringPlayback`: episode 2 is not in the library when episode 1 starts; it is
+    /// moved in while 1 plays, as a download finishes, and still follows without a gap.
+    @Test(arguments: [false, true])
+    func continueGoesOnToTheNextEpisodeWithoutAGap(arrivesDuringPlayback: Bool) async throws {
+        try await DaemonHarness.run("continueWithoutAGap-\(arrivesDuringPlayback)", startDaemon: false) { h in
             // Two gapless 30 s episodes of six tones each (400 … 1400 Hz): the end of #1 is
             // 1400 Hz, the start of #2 400 Hz.
             let library = h.directory.appendingPathComponent("library")
+            let elsewhere = h.directory.appendingPathComponent("downloading")
             try EpisodeFiles.write("one.mp3", title: "Tones #1: First", audioOf: "tones.mp3", in: library)
-            let second = URL(fileURLWithPath: try EpisodeFiles.write("two.mp3", title: "Tones #2: Second", audioOf: "tones.mp3",
-                                                                     in: library)).resolvingSymlinksInPath().path
+            let written = try EpisodeFiles.write("two.mp3", title: "Tones #2: Second", audioOf: "tones.mp3",
+                                                 in: arrivesDuringPlayback ? elsewhere : library)
+            let second = library.resolvingSymlinksInPath().appendingPathComponent("two.mp3").path
             try h.writeConfig(EndToEnd.baseConfig + "library = \"\(library.path)\"\ncontinue = true\n")
             try await h.startDaemon()
             let events = try await h.follow()
-            let (_, run) = try await h.play(["1", "--from", "28"])
+            let from = arrivesDuringPlayback ? 26.0 : 28.0
+            let (_, run) = try await h.play(["1", "--from", "\(Int(from))"])
+            if arrivesDuringPlayback {
+                let alone = try await h.status()
+                #expect(alone["episode"]["path"].string?.hasSuffix("/one.mp3") == true, "\(alone)")
+                try FileManager.default.moveItem(atPath: written, toPath: library.appendingPathComponent("two.mp3").path)
+            }
             let high = try await h.recorder.awaitTone(1400, after: run.started, timeout: 3)
-            let low = try await h.recorder.awaitTone(400, after: high, timeout: 4)
+            let low = try await h.recorder.awaitTone(400, after: high, timeout: 30 - from + 2)
             // Straight from one tone to the other: no silence between the episodes.
             let sounding = try await h.recorder.everyWindow(from: high + 0.1, to: low + 0.4, step: 0.02) { !$0.isSilent }
             #expect(sounding, "heard \(h.recorder.timeline(from: high, to: low + 0.5, relativeTo: low))")
-            #expect(low - high < 2.3, "1400 Hz began \(low - high) s before 400 Hz")
+            #expect(low - high < 30 - from + 0.3, "1400 Hz began \(low - high) s before 400 Hz")
             try await EndToEnd.expectTone(h, 400, from: low + 0.05, to: low + 0.8, "the start of episode 2")
             let status = try await h.awaitStatus("episode 2 (\(second)) in play", timeout: 3) { $0["episode"]["path"].string == second }
             #expect(status["state"].string == "playing", "\(status)")
