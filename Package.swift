@@ -61,6 +61,7 @@ let package = Package(
         .testTarget(name: "WDFAudioTests", dependencies: ["WDFAudio"]),
         .testTarget(name: "WDFFeedTests", dependencies: ["WDFFeed"]),
         .testTarget(name: "WDFDaemonTests", dependencies: ["WDFDaemon"]),
+        .testTarget(name: "WDFClientTests", dependencies: ["WDFClient"]),
         .testTarget(name: "ServiceTests", dependencies: ["wdfplayd", "wdfplay", "wdfctl", "wdfplay-config", "wdfplay-feed"]),
         .testTarget(name: "EndToEndTests", dependencies: ["WDFCore", "wdfplayd", "wdfplay", "wdfctl", "wdfplay-config", "wdfplay-feed"]),
     ],

@@ -97,13 +97,21 @@ public final class ControlClient {
 
     /// The next JSON line from the daemon (a reply or an event).
     public func receive() throws(ClientError) -> JSON {
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var buffer = [UInt8](repeating: 0, count: 256 * 1024)
         // Bytes of `pending` already searched for a newline (a long reply arrives in many reads).
         var searched = 0
         while true {
             if let newline = pending[searched...].firstIndex(of: 0x0A) {
-                let line = Array(pending[..<newline])
-                pending.removeFirst(newline + 1)
+                let line: [UInt8]
+                if newline == pending.count - 1 {
+                    // The usual case: the reply is all there is. Parse it in place (the newline
+                    // is whitespace to the parser) rather than copy megabytes.
+                    line = pending
+                    pending = []
+                } else {
+                    line = Array(pending[..<newline])
+                    pending.removeFirst(newline + 1)
+                }
                 do {
                     return try JSONParser.parse(line)
                 } catch {

@@ -1,70 +1,110 @@
 extension JSON {
     /// Compact one-line text (no newline inside, so it can be framed by "\n").
     public var serialized: String {
-        var out = ""
+        String(decoding: serializedBytes, as: UTF8.self)
+    }
+
+    /// `serialized` as UTF-8 bytes, written straight into one buffer (the daemon's replies: a
+    /// 10,000-episode list is 2.7 MB).
+    public var serializedBytes: [UInt8] {
+        var out: [UInt8] = []
         out.reserveCapacity(128)
         write(to: &out)
         return out
     }
 
-    private func write(to out: inout String) {
+    /// Appends `serialized` to `out`.
+    public func append(to out: inout [UInt8]) {
+        write(to: &out)
+    }
+
+    private static let nullText = Array("null".utf8), trueText = Array("true".utf8), falseText = Array("false".utf8)
+
+    private func write(to out: inout [UInt8]) {
         switch self {
-        case .null: out += "null"
-        case let .bool(b): out += b ? "true" : "false"
+        case .null: out += JSON.nullText
+        case let .bool(b): out += b ? JSON.trueText : JSON.falseText
         case let .number(n): JSON.writeNumber(n, to: &out)
         case let .string(s): JSON.writeString(s, to: &out)
         case let .array(items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 item.write(to: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case let .object(pairs):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (i, (key, value)) in pairs.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 JSON.writeString(key, to: &out)
-                out += ":"
+                out.append(UInt8(ascii: ":"))
                 value.write(to: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func writeNumber(_ n: Double, to out: inout String) {
-        guard n.isFinite else { out += "null"; return }
+    private static func writeNumber(_ n: Double, to out: inout [UInt8]) {
+        guard n.isFinite else { out += JSON.nullText; return }
         // Whole numbers print exactly up to 2^53 (beyond it a Double holds no odd integers anyway):
         // modification times in microseconds are about 1.8e15.
         if n.rounded() == n, abs(n) <= 9_007_199_254_740_992 {
-            out += String(Int64(n))
+            writeInteger(Int64(n), to: &out)
         } else {
             // Milliseconds are the finest grain anything here needs; keep output short and stable.
             let rounded = (n * 1000).rounded() / 1000
-            out += rounded.rounded() == rounded && abs(rounded) < 1e15 ? String(Int64(rounded)) : "\(rounded)"
+            if rounded.rounded() == rounded && abs(rounded) < 1e15 {
+                writeInteger(Int64(rounded), to: &out)
+            } else {
+                out += "\(rounded)".utf8
+            }
         }
     }
 
-    private static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out += s
-            out += "\""
-            return
+    private static func writeInteger(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var i = buffer.count
+            repeat {
+                i -= 1
+                buffer[i] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            out.append(contentsOf: buffer[i...])
         }
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+    }
+
+    private static let hex = Array("0123456789abcdef".utf8)
+
+    private static func writeString(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { bytes in
+            // Runs of bytes that need no escape are copied whole. Bytes below 0x80 are whole
+            // characters in UTF-8, so escaping byte by byte is escaping character by character.
+            var start = 0
+            for i in 0..<bytes.count {
+                let b = bytes[i]
+                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
+                start = i + 1
+                out.append(UInt8(ascii: "\\"))
+                switch b {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(b)
+                case UInt8(ascii: "\n"): out.append(UInt8(ascii: "n"))
+                case UInt8(ascii: "\r"): out.append(UInt8(ascii: "r"))
+                case UInt8(ascii: "\t"): out.append(UInt8(ascii: "t"))
+                default:
+                    out += [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 15)]]
+                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }

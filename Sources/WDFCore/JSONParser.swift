@@ -98,25 +98,36 @@ public struct JSONParser {
         }
     }
 
+    /// The bytes in `range` as text; nil when they are not valid UTF-8. ASCII (known to the
+    /// caller) needs no validation, and a buffer pointer spares the generic slice path.
+    private func text(_ range: Range<Int>, ascii: Bool) -> String? {
+        bytes.withUnsafeBufferPointer { all in
+            let slice = UnsafeBufferPointer(rebasing: all[range])
+            return ascii ? String(decoding: slice, as: UTF8.self) : String(validating: slice, as: UTF8.self)
+        }
+    }
+
     private mutating func parseString() throws(JSONParseError) -> String {
         index += 1
         // Most strings have no escapes: one validated copy of their bytes.
         var end = index
+        var ascii = true
         while end < bytes.count {
             let byte = bytes[end]
             if byte == UInt8(ascii: "\"") {
-                guard let text = String(validating: bytes[index..<end], as: UTF8.self) else { break }
+                guard let text = text(index..<end, ascii: ascii) else { break }
                 index = end + 1
                 return text
             }
             if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            if byte >= 0x80 { ascii = false }
             end += 1
         }
         var scalars = String.UnicodeScalarView()
         var run = index
         func flushRun(_ end: Int, into scalars: inout String.UnicodeScalarView) throws(JSONParseError) {
             guard run < end else { return }
-            guard let piece = String(validating: bytes[run..<end], as: UTF8.self) else {
+            guard let piece = text(run..<end, ascii: false) else {
                 throw JSONParseError(offset: run, reason: "text is not valid UTF-8")
             }
             scalars.append(contentsOf: piece.unicodeScalars)

@@ -48,7 +48,7 @@ final class ClientSession {
             closing = true  // it stopped reading long ago; drop it rather than grow
             return
         }
-        output.append(contentsOf: json.serialized.utf8)
+        json.append(to: &output)
         output.append(0x0A)
     }
 

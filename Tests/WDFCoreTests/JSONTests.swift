@@ -65,4 +65,42 @@ struct JSONTests {
             #expect(try JSONParser.parse(text).intValue == value, "\(value) → \(text)")
         }
     }
+
+    /// The byte-wise writer escapes exactly what the character-wise rule says, wherever the
+    /// character stands, and its output parses back to the same string.
+    @Test func stringsEscapeLikeTheCharacterRule() throws {
+        func reference(_ s: String) -> String {
+            var out = "\""
+            for scalar in s.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case _ where scalar.value < 0x20:
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+        let pool: [String] = (0..<0x20).map { String(UnicodeScalar(UInt8($0))) } + ["\"", "\\", "a", "é", "😀", "/", " ", "\u{7f}"]
+        var rng = SplitMix64(seed: 20_261_129)
+        var samples = ["", "plain", "\"", "\\", "\u{0}", "end\u{1f}", "é\"😀"] + pool
+        for _ in 0..<3_000 {
+            let length = Int(rng.next() % 12)
+            samples.append((0..<length).map { _ in pool[Int(rng.next() % UInt64(pool.count))] }.joined())
+        }
+        for sample in samples {
+            let text = JSON.string(sample).serialized
+            #expect(text == reference(sample), "\(Array(sample.unicodeScalars))")
+            #expect(try JSONParser.parse(text) == .string(sample))
+        }
+        for value in [0, -1, 1, 10, -10, 9_007_199_254_740_992, -9_007_199_254_740_992] {
+            #expect(JSON.number(Double(value)).serialized == String(value))
+        }
+        #expect(JSON.array([.string("x"), .object([("k", .null)])]).serializedBytes == Array(#"["x",{"k":null}]"#.utf8))
+    }
 }
