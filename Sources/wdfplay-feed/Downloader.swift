@@ -27,6 +27,12 @@ struct Downloader {
         } catch {
             throw DownloadError("Cannot create the library folder \(library): \(error).")
         }
+        // One run at a time per episode: two writing one `.part` would interleave their bytes.
+        // Held until this returns; a run that waited finds the file the other one saved.
+        let lock = try lockDownload(record)
+        defer { lock?.lock.unlock() }
+        var record = record
+        if lock?.waited == true, let saved = currentRecord(record.guid) { record = saved }
         if let existing = record.file, FileSystem.exists(existing) {
             if !quiet { warn("\(describe(record)) is already downloaded: \(existing)") }
             return existing
@@ -126,8 +132,33 @@ struct Downloader {
         }
     }
 
-    /// Records the file in the feed store, re-read first so that another run's changes stay.
+    /// The episode's download lock (in the cache folder), taken; `waited` when another run held it.
+    private func lockDownload(_ record: FeedRecord) throws(DownloadError) -> (lock: FileLock, waited: Bool)? {
+        let path = context.paths.cacheDirectory + "/downloads/" + FeedRecord.fileKey(guid: record.guid) + ".lock"
+        do {
+            let lock = try FileLock(path: path)
+            if lock.tryLock() { return (lock, false) }
+            warn("\(describe(record)) is being downloaded by another wdfplay-feed; waiting for it…")
+            try lock.lock()
+            return (lock, true)
+        } catch {
+            warn("Cannot lock \(path): \(error); downloading without the lock.")
+            return nil
+        }
+    }
+
+    /// The store's item `guid` as it is now (another run may have downloaded it meanwhile).
+    private func currentRecord(_ guid: String) -> FeedRecord? {
+        var store = FeedStore(directory: context.paths.stateDirectory)
+        _ = store.load()
+        return store.item(guid: guid)
+    }
+
+    /// Records the file in the feed store, re-read first (under its lock) so that another run's
+    /// changes stay.
     private func remember(_ path: String, for record: FeedRecord) throws(DownloadError) {
+        let storeLock = context.lockStore()
+        defer { storeLock?.unlock() }
         var store = FeedStore(directory: context.paths.stateDirectory)
         if let problem = store.load() { warn(problem) }
         if store.item(guid: record.guid) == nil {

@@ -56,6 +56,30 @@ struct FeedContext {
             fail("Cannot save the feed store \(store.file): \(error).")
         }
     }
+
+    /// The feed store's lock, taken (waiting for another run that holds it): read, change and
+    /// save the store while holding it, so that a sync and a download at the same time (the
+    /// timer and a listener, say) do not undo each other's changes. nil, with a warning, when the
+    /// lock file cannot be made: the run goes on without it.
+    func lockStore() -> FileLock? {
+        do {
+            let lock = try FileLock(path: store.file + ".lock")
+            if !lock.tryLock() {
+                warn("Waiting for another wdfplay-feed to finish writing \(store.file)…")
+                try lock.lock()
+            }
+            return lock
+        } catch {
+            warn("Cannot lock \(store.file): \(error); going on without the lock.")
+            return nil
+        }
+    }
+
+    /// Reads the store again (under its lock: what another run wrote since this one started).
+    mutating func reloadStore() {
+        store = FeedStore(directory: paths.stateDirectory)
+        if let problem = store.load() { warn(problem) }
+    }
 }
 
 /// One line on stderr and exit status 1.
@@ -105,6 +129,10 @@ struct SyncCommand: ParsableCommand {
         } catch {
             fail("The feed at \(url) is not usable: \(error) Nothing changed; the episodes known before are kept.")
         }
+        // From here to the save, the store is this run's alone; another run may have changed it
+        // while the feed was being fetched.
+        let storeLock = context.lockStore()
+        context.reloadStore()
         let firstSync = context.store.items.isEmpty
         let merge = context.store.merge(document.items, feedURL: url, podcastTitle: document.title, now: now)
         // What `--download new` takes: a listener who subscribes wants the latest episode, not the
@@ -117,6 +145,7 @@ struct SyncCommand: ParsableCommand {
         }
         let retried = download == "new" ? context.store.wantedDownloads.filter { r in !chosen.contains { $0.guid == r.guid } } : []
         context.save()
+        storeLock?.unlock()
         // Downloads go into the library folder: make it now, so that the daemon lists the feed's
         // episodes even before the first download.
         try? FileSystem.makeDirectory(context.config.library, mode: 0o755)

@@ -238,6 +238,41 @@ extension EndToEnd {
         }
     }
 
+    /// Two runs downloading one episode at once (the sync timer and a listener's `wdfctl download`):
+    /// the second waits for the first and then finds the file; one transfer, a whole file, and the
+    /// feed store records it.
+    @Test func twoDownloadsOfOneEpisodeTakeTurns() async throws {
+        let server = try HTTPTestServer()
+        defer { server.stop() }
+        try await DaemonHarness.run("twoDownloads", startDaemon: false) { h in
+            let library = h.directory.appendingPathComponent("library")
+            let one = [UInt8](EpisodeFiles.tag(title: "Korean War #1: First Steps") + (try EpisodeFiles.audio(of: "library/a.mp3")))
+            // About two seconds for the whole file.
+            server.set("/audio/1.mp3", .slow(one, contentType: "audio/mpeg", bytesPerSecond: one.count / 2))
+            let xml = EndToEnd.feedXML(base: server.baseURL, lengths: [1: one.count])
+            server.set("/feed.xml", .bytes(Array(xml.utf8), contentType: "application/rss+xml"))
+            try h.writeConfig(EndToEnd.baseConfig + "library = \"\(library.path)\"\nfeed = \"\(server.baseURL)/feed.xml\"\n")
+            let sync = try await h.ctl(["sync"])
+            #expect(sync.status == 0, "\(sync)")
+
+            async let first = h.ctl(["download", "1"])
+            try await Deadline.sleep(until: Deadline.now() + 0.5)
+            async let second = h.ctl(["download", "1"])
+            let (a, b) = try await (first, second)
+            #expect(a.status == 0 && a.stderr.contains("Saved"), "\(a)")
+            #expect(b.status == 0, "\(b)")
+            #expect(b.stderr.contains("is being downloaded by another wdfplay-feed; waiting"), "\(b)")
+            #expect(b.stderr.contains("already downloaded") && !b.stderr.contains("Saved"), "\(b)")
+            let transfers = server.requests().filter { $0.path == "/audio/1.mp3" }
+            #expect(transfers.count == 1, "\(transfers)")
+            let file = library.appendingPathComponent("Korean War #1 - First Steps.mp3").path
+            #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == Data(one))
+            #expect(!FileManager.default.fileExists(atPath: file + ".part"))
+            let store = try String(contentsOf: h.stateHome.appendingPathComponent("wdfplay/feed.json"), encoding: .utf8)
+            #expect(store.contains("\"file\":\"\(library.path)/Korean War #1 - First Steps.mp3\""), "\(store)")
+        }
+    }
+
     /// An https:// feed, from a loopback server with a self-signed certificate (Python's
     /// http.server behind ssl): refused until the certificate is trusted through $SSL_CERT_FILE,
     /// then synced and downloaded.

@@ -42,13 +42,6 @@ public struct FeedChapterSource: ChapterSource {
 
     /// Where the Podcasting 2.0 chapters of feed item `guid` are kept once fetched.
     public static func cachedJSONPath(guid: String, cacheDirectory: String) -> String {
-        // FNV-1a of the guid: a file name from any string.
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in guid.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return cacheDirectory + "/chapters/" + String(repeating: "0", count: 16 - hex.count) + hex + ".json"
+        cacheDirectory + "/chapters/" + FeedRecord.fileKey(guid: guid) + ".json"
     }
 }

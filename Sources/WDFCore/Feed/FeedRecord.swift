@@ -71,6 +71,20 @@ public struct FeedRecord: Sendable, Equatable {
     }
 }
 
+extension FeedRecord {
+    /// A file name for things kept per feed item (its chapters file, its download lock): 16 hex
+    /// digits of the FNV-1a hash of `guid`, which may be any string.
+    public static func fileKey(guid: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in guid.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
 // MARK: JSON (the feed store's item objects)
 
 extension FeedChapterRecord {
