@@ -40,6 +40,7 @@ enum FeedNamespace {
         case "podlove.org/simple-chapters": return podlove
         case "purl.org/rss/1.0/modules/content": return content
         case "purl.org/dc/elements/1.1": return dublinCore
+        case "www.w3.org/2005/atom": return atom
         default: return uri
         }
     }

@@ -1,6 +1,7 @@
 import WDFCore
 
-/// Reads an RSS 2.0 podcast feed (RSS 1.0 / RDF too) into a `FeedDocument`.
+/// Reads an RSS 2.0 podcast feed (RSS 1.0 / RDF and Atom too; see `atomDocument`) into a
+/// `FeedDocument`.
 ///
 /// Per `<item>`: the title (collapsed blanks; "Untitled" when missing); the guid (`<guid>`, else
 /// the enclosure URL, else the title); the episode number (`itunes:episode`, else the `#N` of
@@ -25,11 +26,14 @@ public enum RSSParser {
         do {
             document = try XMLReader.parse(bytes, knownPrefixes: FeedNamespace.conventionalPrefixes)
         } catch {
-            if let root = error.rootName, !isRSSRootName(root) { throw notRSS(root) }
+            if let root = error.rootName, !isFeedRootName(root) { throw notAFeed(root) }
             throw FeedParseError("The feed is not well-formed XML: \(error).")
         }
         let root = document.root
-        guard root.name.local == "rss" || root.name.local == "RDF" else { throw notRSS(root.qualifiedName) }
+        if root.name.local == "feed", FeedNamespace.canonical(root.name.namespace) == FeedNamespace.atom {
+            return atomDocument(ChildReader(root, document), now: now)
+        }
+        guard root.name.local == "rss" || root.name.local == "RDF" else { throw notAFeed(root.qualifiedName) }
         let rootReader = ChildReader(root, document)
         guard let channel = rootReader.first("", "channel") else {
             throw FeedParseError("The feed has no <channel> element.")
@@ -43,34 +47,40 @@ public enum RSSParser {
         return feed
     }
 
-    static func isRSSRootName(_ qualifiedName: String) -> Bool {
+    static func isFeedRootName(_ qualifiedName: String) -> Bool {
         let local = qualifiedName.split(separator: ":").last.map(String.init) ?? qualifiedName
-        return local == "rss" || local == "RDF"
+        return local == "rss" || local == "RDF" || local == "feed"
     }
 
-    static func notRSS(_ rootName: String) -> FeedParseError {
-        if rootName == "feed" || rootName.hasSuffix(":feed") {
-            return FeedParseError("The feed is not RSS: its root element is <\(rootName)>, an Atom feed, which wdfplay does not read.")
-        }
-        return FeedParseError("The feed is not RSS: its root element is <\(rootName)>.")
+    static func notAFeed(_ rootName: String) -> FeedParseError {
+        FeedParseError("The feed is neither RSS nor Atom: its root element is <\(rootName)>.")
     }
 
     static func record(_ item: ChildReader, now: Int) -> FeedRecord {
         let title = item.line("", "title") ?? item.line(FeedNamespace.itunes, "title") ?? "Untitled"
         let enclosure = item.all("", "enclosure").first { !($0.attribute("url")?.trimmingWhitespace().isEmpty ?? true) }
         let enclosureURL = enclosure?.attribute("url")?.trimmingWhitespace()
-        let titled = Episode.seriesAndNumber(inTitle: title)
         var record = FeedRecord(guid: item.text("", "guid") ?? enclosureURL ?? title, title: title, firstSeen: now)
+        let published = item.text("", "pubDate").flatMap(FeedDate.parse) ?? item.text(FeedNamespace.dublinCore, "date").flatMap(FeedDate.parse)
+        let notes = item.markup(FeedNamespace.content, "encoded") ?? item.markup("", "description")
+        addCommon(item, to: &record, published: published, notes: notes, enclosure: enclosure, enclosureURL: enclosureURL)
+        return record
+    }
+
+    /// What RSS items and Atom entries share: series and number, season, date, show notes (else
+    /// `itunes:summary`), the enclosure's length and type, and the iTunes, Podcasting 2.0 and
+    /// Podlove extensions.
+    static func addCommon(_ item: ChildReader, to record: inout FeedRecord, published: Int?, notes: String?,
+                          enclosure: XMLReader.Element?, enclosureURL: String?) {
+        let titled = Episode.seriesAndNumber(inTitle: record.title)
         record.series = titled.flatMap { $0.0.isEmpty ? nil : $0.0 }
         record.number = positiveInteger(item.text(FeedNamespace.itunes, "episode")) ?? titled?.1
         record.season = positiveInteger(item.text(FeedNamespace.itunes, "season"))
-        if let published = item.text("", "pubDate").flatMap(FeedDate.parse)
-            ?? item.text(FeedNamespace.dublinCore, "date").flatMap(FeedDate.parse) {
+        if let published {
             record.published = published
             record.date = FeedDate.day(published)
         }
-        record.notesHTML = item.markup(FeedNamespace.content, "encoded") ?? item.markup("", "description")
-            ?? item.markup(FeedNamespace.itunes, "summary")
+        record.notesHTML = notes ?? item.markup(FeedNamespace.itunes, "summary")
         record.enclosureURL = enclosureURL
         record.enclosureLength = positiveInteger(enclosure?.attribute("length"))
         record.enclosureType = enclosure?.attribute("type").map { $0.trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
@@ -83,7 +93,6 @@ public enum RSSParser {
         if let list = item.first(FeedNamespace.podlove, "chapters") {
             record.chapters = podloveChapters(ChildReader(list, item.document))
         }
-        return record
     }
 
     static func podloveChapters(_ list: ChildReader) -> [FeedChapterRecord] {

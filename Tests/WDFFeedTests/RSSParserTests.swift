@@ -162,13 +162,73 @@ struct RSSParserTests {
         <html lang="en"><head><meta charset="utf-8"><title>404 Not Found</title></head>
         <body><p>Gone.<br></body></html>
         """
-        #expect(failure(Array(page.utf8)) == "The feed is not RSS: its root element is <html>.")
-        #expect(failure(Array("<html><body>fine</body></html>".utf8)) == "The feed is not RSS: its root element is <html>.")
+        #expect(failure(Array(page.utf8)) == "The feed is neither RSS nor Atom: its root element is <html>.")
+        #expect(failure(Array("<html><body>fine</body></html>".utf8)) == "The feed is neither RSS nor Atom: its root element is <html>.")
     }
 
+    /// An Atom podcast feed: entries with enclosure links, dates, each kind of text construct,
+    /// and the same iTunes and Podlove extensions as RSS items.
     @Test func atomFeed() throws {
-        let message = try #require(failure(Array(#"<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title></feed>"#.utf8)))
-        #expect(message.hasPrefix("The feed is not RSS: its root element is <feed>, an Atom feed"))
+        let xml = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"
+                  xmlns:psc="http://podlove.org/simple-chapters">
+              <title type="text">When Diplomacy Fails Podcast</title>
+              <link rel="self" href="https://example.org/wdf.atom"/>
+              <link href="https://example.org/wdf"/>
+              <id>urn:uuid:60a76c80-d399-11d9-b93C-0003939e0af6</id>
+              <updated>2018-02-07T05:00:00Z</updated>
+              <entry>
+                <title>Korean War #6: Sino-Soviet Talks Part 2</title>
+                <id>tag:example.org,2018:kw-6</id>
+                <published>2018-01-31T05:00:00-05:00</published>
+                <updated>2018-02-01T00:00:00Z</updated>
+                <link rel="alternate" type="text/html" href="https://example.org/kw-6"/>
+                <link rel="enclosure" type="audio/mpeg" length="31876543" href=" https://example.org/audio/kw6.mp3 "/>
+                <content type="html">&lt;p&gt;Stalin &amp;amp; Mao &lt;a href="https://example.org/s"&gt;talk&lt;/a&gt;.&lt;/p&gt;</content>
+                <summary>Ignored: the content comes first.</summary>
+                <itunes:duration>33:00</itunes:duration>
+                <psc:chapters version="1.2"><psc:chapter start="00:00:00" title="An Interview"/><psc:chapter start="00:05:30" title="Moscow"/></psc:chapters>
+              </entry>
+              <entry>
+                <title>Korean War #7: Kim Il Sung's Gamble</title>
+                <id>tag:example.org,2018:kw-7</id>
+                <updated>2018-02-07T05:00:00Z</updated>
+                <itunes:episode>7</itunes:episode>
+                <link rel="enclosure" href="https://example.org/audio/kw7.mp3"/>
+                <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Kim <b>gambles</b>.</p></div></content>
+              </entry>
+              <entry>
+                <title>Announcement</title>
+                <id>tag:example.org,2018:note</id>
+                <summary>Less than a week &lt; 7 days
+            and a second line.</summary>
+              </entry>
+            </feed>
+            """
+        let feed = try parse(Array(xml.utf8))
+        #expect(feed.title == "When Diplomacy Fails Podcast")
+        #expect(feed.link == "https://example.org/wdf")
+        #expect(feed.items.map(\.guid) == ["tag:example.org,2018:kw-6", "tag:example.org,2018:kw-7", "tag:example.org,2018:note"])
+        let six = feed.items[0]
+        #expect(six.series == "Korean War" && six.number == 6)
+        #expect(six.date == "2018-01-31" && six.published == 1_517_392_800)
+        #expect(six.enclosureURL == "https://example.org/audio/kw6.mp3" && six.enclosureLength == 31_876_543 && six.enclosureType == "audio/mpeg")
+        #expect(six.notesHTML == #"<p>Stalin &amp; Mao <a href="https://example.org/s">talk</a>.</p>"#)
+        #expect(six.duration == 1980)
+        #expect(six.chapters.map(\.title) == ["An Interview", "Moscow"] && six.chapters.map(\.start) == [0, 330])
+        let seven = feed.items[1]
+        #expect(seven.number == 7 && seven.date == "2018-02-07" && seven.enclosureURL == "https://example.org/audio/kw7.mp3")
+        #expect(seven.enclosureLength == nil)
+        #expect(seven.notesHTML?.contains("<p>Kim <b>gambles</b>.</p>") == true, "\(String(describing: seven.notesHTML))")
+        let note = feed.items[2]
+        #expect(note.enclosureURL == nil && note.date == nil)
+        #expect(note.notesHTML == "Less than a week &lt; 7 days<br>and a second line.")
+        #expect(ShowNotesText.plain(note.notesHTML ?? "").contains("Less than a week < 7 days"))
+    }
+
+    @Test func atomRootOutsideTheAtomNamespaceIsNotAFeed() {
+        #expect(failure(Array("<feed><title>x</title></feed>".utf8)) == "The feed is neither RSS nor Atom: its root element is <feed>.")
     }
 
     @Test func noChannel() {
