@@ -29,7 +29,7 @@ struct Downloader {
         }
         // One run at a time per episode: two writing one `.part` would interleave their bytes.
         // Held until this returns; a run that waited finds the file the other one saved.
-        let lock = try lockDownload(record)
+        let lock = lockDownload(record)
         defer { lock?.lock.unlock() }
         var record = record
         if lock?.waited == true, let saved = currentRecord(record.guid) { record = saved }
@@ -133,7 +133,7 @@ struct Downloader {
     }
 
     /// The episode's download lock (in the cache folder), taken; `waited` when another run held it.
-    private func lockDownload(_ record: FeedRecord) throws(DownloadError) -> (lock: FileLock, waited: Bool)? {
+    private func lockDownload(_ record: FeedRecord) -> (lock: FileLock, waited: Bool)? {
         let path = context.paths.cacheDirectory + "/downloads/" + FeedRecord.fileKey(guid: record.guid) + ".lock"
         do {
             let lock = try FileLock(path: path)

@@ -133,7 +133,8 @@ struct SyncCommand: ParsableCommand {
         // while the feed was being fetched.
         let storeLock = context.lockStore()
         context.reloadStore()
-        let firstSync = context.store.items.isEmpty
+        // A feed never synced before (the store is empty, or held another feed's episodes).
+        let firstSync = context.store.items.isEmpty || context.store.feedURL != url
         let merge = context.store.merge(document.items, feedURL: url, podcastTitle: document.title, now: now)
         // What `--download new` takes: a listener who subscribes wants the latest episode, not the
         // whole back catalogue; after that, every new one. The mark is saved with the merge, so a
