@@ -4,7 +4,13 @@ import WDFNet
 
 struct DownloadError: Error {
     var message: String
-    init(_ message: String) { self.message = message }
+    /// The server will not give this file (404, 410, a web page instead of audio …): trying again
+    /// later would fail the same way. Network failures, 5xx answers and cut transfers are not.
+    var permanent: Bool
+    init(_ message: String, permanent: Bool = false) {
+        self.message = message
+        self.permanent = permanent
+    }
 }
 
 /// Fetches one feed item's audio into the library: into `NAME.mp3.part` first, resumed where a
@@ -71,7 +77,9 @@ struct Downloader {
                 }
                 if !error.wasCut {
                     if let status = error.status, status >= 400 { unlink(part) }
-                    throw DownloadError("Downloading \"\(record.title)\" failed: \(error.message)")
+                    // A client error says what a retry would get (408 and 429 ask for one).
+                    let permanent = error.status.map { (400..<500).contains($0) && $0 != 408 && $0 != 429 } ?? false
+                    throw DownloadError("Downloading \"\(record.title)\" failed: \(error.message)", permanent: permanent)
                 }
                 lastError = error
                 if attempt < Downloader.attempts {
@@ -128,7 +136,8 @@ struct Downloader {
         guard MP3DurationReader.read(path: part) != nil else {
             unlink(part)
             let type = result?.contentType.map { " (the server sent \($0))" } ?? ""
-            throw DownloadError("What \(record.enclosureURL ?? "the feed") sent for \"\(record.title)\" is not MP3 audio\(type); nothing was saved.")
+            throw DownloadError("What \(record.enclosureURL ?? "the feed") sent for \"\(record.title)\" is not MP3 audio\(type); nothing was saved.",
+                                permanent: true)
         }
     }
 

@@ -175,6 +175,7 @@ struct SyncCommand: ParsableCommand {
         guard download == "new" else { return }
         var downloaded: [JSON] = []
         var failed = false
+        var givenUp: [FeedRecord] = []
         for record in context.store.wantedDownloads {
             do {
                 let path = try Downloader(context: context).fetch(record, quiet: json)
@@ -182,7 +183,19 @@ struct SyncCommand: ParsableCommand {
             } catch {
                 warn(error.message)
                 failed = true
+                if error.permanent { givenUp.append(record) }
             }
+        }
+        if !givenUp.isEmpty {
+            // Asking again would get the same answer: the next syncs leave these alone.
+            let storeLock = context.lockStore()
+            context.reloadStore()
+            for record in givenUp {
+                context.store.setWanted(false, forGUID: record.guid)
+                warn("\(describe(record)): not tried again by later syncs; `wdfctl download \(record.number.map(String.init) ?? "\"\(record.title)\"")` tries by hand.")
+            }
+            context.save()
+            storeLock?.unlock()
         }
         if json {
             let summary: JSON = ["added": .array(merge.added.map(recordJSON)), "again": .array(retried.map(recordJSON)),

@@ -204,19 +204,28 @@ extension EndToEnd {
             let fetched = server.requests().map(\.path).filter { $0.hasPrefix("/audio/") }
             #expect(Set(fetched) == ["/audio/2.mp3"], "\(fetched)")
 
-            // Episode 6 appears while its server is failing: the sync says so and exits 1.
+            // Episode 6 appears while its server is failing (503: try later), and episode 8 whose
+            // file is gone for good (404): the sync says so and exits 1.
             let withSix = xml.replacingOccurrences(of: "</channel>", with: """
                 <item><title>Korean War #6: Sino-Soviet Talks Part 2</title><guid>wdf-kw-6</guid>
                 <pubDate>Wed, 31 Jan 2018 05:00:00 +0000</pubDate>
                 <enclosure url="\(server.baseURL)/audio/6.mp3" length="\(six.count)" type="audio/mpeg"/></item>
+                <item><title>Korean War #8: Gone Missing</title><guid>wdf-kw-8</guid>
+                <pubDate>Wed, 07 Feb 2018 05:00:00 +0000</pubDate>
+                <enclosure url="\(server.baseURL)/audio/8.mp3" length="1000" type="audio/mpeg"/></item>
                 </channel>
                 """)
             server.set("/feed.xml", .bytes(Array(withSix.utf8), contentType: "application/rss+xml"))
             server.set("/audio/6.mp3", .status(503, body: "busy"))
+            server.set("/audio/8.mp3", .status(404, body: "not here"))
             let failing = try await h.ctl(["sync", "--download", "new"])
             #expect(failing.status == 1, "\(failing)")
             #expect(failing.stdout.contains("new: #6 Korean War #6: Sino-Soviet Talks Part 2 (2018-01-31)"), "\(failing)")
             #expect(failing.stderr.contains("503") && failing.stderr.contains("Sino-Soviet"), "\(failing)")
+            #expect(failing.stderr.contains("404") && failing.stderr.contains("#8 Korean War #8: Gone Missing (2018-02-07): not tried again"),
+                    "\(failing)")
+            #expect(!failing.stderr.contains("Sino-Soviet Talks Part 2 (2018-01-31): not tried again"), "\(failing)")
+            let eightFetches = server.requests().filter { $0.path == "/audio/8.mp3" }.count
             let sixPath = library.appendingPathComponent("Korean War #6 - Sino-Soviet Talks Part 2.mp3").path
             #expect(!FileManager.default.fileExists(atPath: sixPath))
 
@@ -225,6 +234,8 @@ extension EndToEnd {
             let again = try await h.ctl(["sync", "--download", "new"])
             #expect(again.status == 0, "\(again)")
             #expect(again.stdout.contains("0 new") && again.stdout.contains("again: #6 Korean War #6: Sino-Soviet Talks Part 2"), "\(again)")
+            #expect(!again.stdout.contains("#8"), "\(again)")
+            #expect(server.requests().filter { $0.path == "/audio/8.mp3" }.count == eightFetches)
             #expect(try Data(contentsOf: URL(fileURLWithPath: sixPath)) == Data(six))
             let listed = try await h.control(["episodes"]).reply
             let downloaded = (listed["episodes"].array ?? []).filter { $0["downloaded"].bool == true }.compactMap { $0["number"].int }
