@@ -2,8 +2,9 @@
 // notes as text (HTML rendering, entities, word wrap) and the MP3 length reader of a download.
 //
 // Not part of the package: Scripts/fuzz-feed compiles every file of Sources/WDFCore (as the
-// module WDFCore), then every file of Sources/WDFFeed (as the module WDFFeed), then this file
-// against both, with `-sanitize=fuzzer,address`, and runs it over the seed corpus in
+// module WDFCore), then every file of Sources/WDFFeed (as the module WDFFeed), then this file and
+// Tests/WDFFeedTests/FeedFuzzTarget.swift (what is done with an input, shared with the regression
+// test) against both, with `-sanitize=fuzzer,address`, and runs it over the seed corpus in
 // Tests/Fuzz/feed-corpus. Inputs that once crashed or hung are kept in Tests/Fuzz/feed-regressions
 // and replayed by Tests/WDFFeedTests/FeedFuzzRegressionTests.swift.
 
@@ -15,21 +16,6 @@ import WDFFeed
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
-    FuzzFeed.run(bytes)
+    FeedFuzzTarget.run(bytes)
     return 0
-}
-
-enum FuzzFeed {
-    static func run(_ bytes: [UInt8]) {
-        // The feed as downloaded, and the show notes of each item as `wdfplay notes` prints them.
-        if let feed = try? RSSParser.parse(bytes) {
-            for item in feed.items {
-                _ = ShowNotesText.plain(item.notesHTML ?? "", width: 60)
-            }
-        }
-        // The bytes as show notes themselves (HTML or plain text, UTF-8 with replacement characters).
-        _ = ShowNotesText.plain(String(decoding: bytes, as: UTF8.self))
-        // The bytes as the start (and the end) of a downloaded MP3 file.
-        _ = MP3DurationReader.parse(head: bytes, fileSize: bytes.count, tail: Array(bytes.suffix(160)))
-    }
 }

@@ -4,7 +4,7 @@ import WDFCore
 import WDFFeed
 
 /// Replays the fuzz seeds (`Tests/Fuzz/feed-corpus`) and every input that once broke a reader
-/// (`Tests/Fuzz/feed-regressions`) through the same calls as `Tests/Fuzz/FuzzFeed.swift`: a crash
+/// (`Tests/Fuzz/feed-regressions`) through the fuzz target's own calls (`FeedFuzzTarget`): a crash
 /// here is a bug in the feed, show-notes or MP3 length reader. `Scripts/fuzz-feed` finds new ones.
 @Suite("WDFFeedTests: feed fuzz regressions")
 struct FeedFuzzRegressionTests {
@@ -21,17 +21,6 @@ struct FeedFuzzRegressionTests {
 
     static let seeds = inputs(in: "Fuzz/feed-corpus")
     static let regressions = inputs(in: "Fuzz/feed-regressions")
-
-    /// What the fuzz target does with one input, minus the sanitizers.
-    static func exercise(_ bytes: [UInt8]) {
-        if let feed = try? RSSParser.parse(bytes) {
-            for item in feed.items {
-                _ = ShowNotesText.plain(item.notesHTML ?? "", width: 60)
-            }
-        }
-        _ = ShowNotesText.plain(String(decoding: bytes, as: UTF8.self))
-        _ = MP3DurationReader.parse(head: bytes, fileSize: bytes.count, tail: Array(bytes.suffix(160)))
-    }
 
     @Test func seedCorpusIsThere() throws {
         #expect(Self.seeds.count >= 10)
@@ -94,7 +83,7 @@ struct FeedFuzzRegressionTests {
     /// Runs with no argument too: the regressions folder may be empty.
     @Test(arguments: seeds + regressions)
     func replay(path: String) throws {
-        Self.exercise(try FileSystem.read(path))
+        FeedFuzzTarget.run(try FileSystem.read(path))
     }
 }
 
