@@ -37,7 +37,6 @@ struct FeedContext {
             fail(error.description)
         }
         store = FeedStore(directory: paths.stateDirectory)
-        if let problem = store.load() { warn(problem) }
     }
 
     var feedURL: String {
@@ -75,10 +74,14 @@ struct FeedContext {
         }
     }
 
-    /// Reads the store again (under its lock: what another run wrote since this one started).
-    mutating func reloadStore() {
+    /// Reads the store (with its lock held: what other runs wrote is in it). A damaged one is set
+    /// aside by `load`; what could be recovered from it is written back at once, so that every
+    /// later read — the download's, the next run's — finds those episodes rather than no file.
+    mutating func loadStore() {
         store = FeedStore(directory: paths.stateDirectory)
-        if let problem = store.load() { warn(problem) }
+        guard let problem = store.load() else { return }
+        warn(problem)
+        if !FileSystem.exists(store.file), !store.items.isEmpty || store.feedURL != nil { save() }
     }
 }
 
@@ -132,7 +135,7 @@ struct SyncCommand: ParsableCommand {
         // From here to the save, the store is this run's alone; another run may have changed it
         // while the feed was being fetched.
         let storeLock = context.lockStore()
-        context.reloadStore()
+        context.loadStore()
         // A feed never synced before (the store is empty, or held another feed's episodes).
         let firstSync = context.store.items.isEmpty || context.store.feedURL != url
         let merge = context.store.merge(document.items, feedURL: url, podcastTitle: document.title, now: now)
@@ -189,7 +192,7 @@ struct SyncCommand: ParsableCommand {
         if !givenUp.isEmpty {
             // Asking again would get the same answer: the next syncs leave these alone.
             let storeLock = context.lockStore()
-            context.reloadStore()
+            context.loadStore()
             for record in givenUp {
                 context.store.setWanted(false, forGUID: record.guid)
                 warn("\(describe(record)): not tried again by later syncs; `wdfctl download \(record.number.map(String.init) ?? "\"\(record.title)\"")` tries by hand.")
@@ -241,7 +244,10 @@ struct DownloadCommand: ParsableCommand {
     }
 
     func run() throws {
-        let context = try FeedContext()
+        var context = try FeedContext()
+        let storeLock = context.lockStore()
+        context.loadStore()
+        storeLock?.unlock()
         let record = try choose(context)
         do {
             let path = try Downloader(context: context).fetch(record, quiet: json)

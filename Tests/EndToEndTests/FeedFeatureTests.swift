@@ -284,6 +284,55 @@ extension EndToEnd {
         }
     }
 
+    /// A damaged feed store: what can be read from it is kept through a download and a sync (the
+    /// damaged file set aside), not only by the first reader.
+    @Test func aDamagedFeedStoreKeepsWhatCouldBeRecovered() async throws {
+        let server = try HTTPTestServer()
+        defer { server.stop() }
+        try await DaemonHarness.run("damagedFeedStore", startDaemon: false) { h in
+            let library = h.directory.appendingPathComponent("library")
+            let one = [UInt8](EpisodeFiles.tag(title: "Korean War #1: First Steps") + (try EpisodeFiles.audio(of: "library/a.mp3")))
+            server.set("/audio/1.mp3", .bytes(one, contentType: "audio/mpeg"))
+            let xml = EndToEnd.feedXML(base: server.baseURL, lengths: [1: one.count])
+            server.set("/feed.xml", .bytes(Array(xml.utf8), contentType: "application/rss+xml"))
+            try h.writeConfig(EndToEnd.baseConfig + "library = \"\(library.path)\"\nfeed = \"\(server.baseURL)/feed.xml\"\n")
+            #expect(try await h.ctl(["sync"]).status == 0)
+            let store = h.stateHome.appendingPathComponent("wdfplay/feed.json")
+            func damageItem(_ guid: String) throws {
+                var lines = try String(contentsOf: store, encoding: .utf8).components(separatedBy: "\n")
+                let index = try #require(lines.firstIndex { $0.contains("\"\(guid)\"") })
+                lines[index] = String(lines[index].prefix(30)) + "\u{1}" + String(lines[index].dropFirst(30))
+                try lines.joined(separator: "\n").write(to: store, atomically: true, encoding: .utf8)
+            }
+            func guids() throws -> [String] {
+                let text = try String(contentsOf: store, encoding: .utf8)
+                return ["wdf-kw-1", "wdf-kw-2", "wdf-kw-3", "wdf-kw-4", "wdf-kw-5"].filter { text.contains("\"guid\":\"\($0)\"") }
+            }
+
+            // Item 4's line is damaged: a download keeps the other four and records its file.
+            try damageItem("wdf-kw-4")
+            let download = try await h.ctl(["download", "1"])
+            #expect(download.status == 0 && download.stderr.contains("Recovered 4 episode(s)"), "\(download)")
+            #expect(try guids() == ["wdf-kw-1", "wdf-kw-2", "wdf-kw-3", "wdf-kw-5"])
+            #expect(try String(contentsOf: store, encoding: .utf8).contains("First Steps.mp3"))
+
+            // Now item 5's line, and the feed lists only episode 2: a sync keeps 1 and 3 as well.
+            try damageItem("wdf-kw-5")
+            let onlyTwo = """
+                <?xml version="1.0"?><rss version="2.0"><channel><title>When Diplomacy Fails Podcast</title>
+                <item><title>Korean War #2: Second Thoughts</title><guid>wdf-kw-2</guid>
+                <pubDate>Wed, 17 Jan 2018 05:00:00 +0000</pubDate></item></channel></rss>
+                """
+            server.set("/feed.xml", .bytes(Array(onlyTwo.utf8), contentType: "application/rss+xml"))
+            let sync = try await h.ctl(["sync"])
+            #expect(sync.status == 0 && sync.stderr.contains("Recovered 3 episode(s)"), "\(sync)")
+            #expect(try guids() == ["wdf-kw-1", "wdf-kw-2", "wdf-kw-3"])
+            let setAside = FileManager.default.subpaths(atPath: store.deletingLastPathComponent().path)?
+                .filter { $0.hasPrefix("feed.json.damaged-") } ?? []
+            #expect(setAside.count == 2, "\(setAside)")
+        }
+    }
+
     /// An https:// feed, from a loopback server with a self-signed certificate (Python's
     /// http.server behind ssl): refused until the certificate is trusted through $SSL_CERT_FILE,
     /// then synced and downloaded.
