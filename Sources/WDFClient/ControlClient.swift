@@ -34,6 +34,8 @@ public final class ControlClient {
     public let socketPath: String
     private let fd: Int32
     private var pending: [UInt8] = []
+    /// What each recv reads into: made on the first read, kept for the connection's life.
+    private var readBuffer: [UInt8] = []
     private var nextID = 1
 
     /// Connects, or throws `.notRunning` when nothing listens there.
@@ -97,7 +99,7 @@ public final class ControlClient {
 
     /// The next JSON line from the daemon (a reply or an event).
     public func receive() throws(ClientError) -> JSON {
-        var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+        if readBuffer.isEmpty { readBuffer = [UInt8](repeating: 0, count: 256 * 1024) }
         // Bytes of `pending` already searched for a newline (a long reply arrives in many reads).
         var searched = 0
         while true {
@@ -119,9 +121,9 @@ public final class ControlClient {
                 }
             }
             searched = pending.count
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            let n = readBuffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n > 0 {
-                pending.append(contentsOf: buffer[0..<n])
+                pending.append(contentsOf: readBuffer[0..<n])
             } else if n == 0 {
                 throw .connection("wdfplayd closed the connection.")
             } else if errno == EINTR {
