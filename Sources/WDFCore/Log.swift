@@ -3,7 +3,8 @@ import Glibc
 /// Lines on stderr, labelled by subsystem (`wdf.player`, `wdf.server` …).
 ///
 /// Under systemd (`$JOURNAL_STREAM` set) each line starts with its syslog priority (`<3>` … `<7>`)
-/// and carries no timestamp (the journal adds one); otherwise a local timestamp leads.
+/// and carries no timestamp (the journal adds one); otherwise a local timestamp leads. Messages
+/// go through `TerminalText` (controls shown as `^[`, `<U+009B>`; one line each).
 public struct Log: Sendable {
     public enum Level: Int, Sendable, Comparable, CaseIterable {
         case trace = 8, debug = 7, info = 6, notice = 5, warning = 4, error = 3
@@ -47,14 +48,11 @@ public struct Log: Sendable {
 
     private func emit(_ level: Level, _ message: () -> String) {
         guard level >= Log.threshold else { return }
-        let line: String
-        if Log.journal {
-            line = "<\(min(level.rawValue, 7))>\(label): \(message())\n"
-        } else {
-            line = "\(Log.timestamp()) \(level.name) \(label): \(message())\n"
-        }
-        var bytes = Array(line.utf8)
-        _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+        // The message often names a stranger's text (a title, a file name): TerminalText cleans
+        // it and keeps it on one line, so it can neither reach a terminal tailing the log nor
+        // forge a line (or a journal priority) of its own.
+        let prefix = Log.journal ? "<\(min(level.rawValue, 7))>\(label): " : "\(Log.timestamp()) \(level.name) \(label): "
+        TerminalText.log(prefix: prefix, message())
     }
 
     private static func timestamp() -> String {
