@@ -87,12 +87,31 @@ extension JSON {
         s.withUTF8 { bytes in
             // Runs of bytes that need no escape are copied whole. Bytes below 0x80 are whole
             // characters in UTF-8, so escaping byte by byte is escaping character by character.
+            // Beyond what JSON requires, DEL, the C1 controls, the bidi controls and U+2028/2029
+            // are written as \uXXXX too (as TerminalText sees them, plus the two separators
+            // JavaScript once refused): the data is the same, and `--json` on a terminal or a
+            // log cannot carry a control sequence either. Other text is written as it is.
             var start = 0
-            for i in 0..<bytes.count {
+            var i = 0
+            while i < bytes.count {
                 let b = bytes[i]
-                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
+                if b >= 0x7F {
+                    let n = b == 0x7F ? 1 : escapedLength(bytes, at: i)
+                    guard n > 0 else { i += 1; continue }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
+                    var scalar: UInt32 = UInt32(b)
+                    if n == 2 { scalar = UInt32(b & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F) }
+                    if n == 3 { scalar = UInt32(b & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F) }
+                    out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), hex[Int(scalar >> 12 & 15)], hex[Int(scalar >> 8 & 15)],
+                            hex[Int(scalar >> 4 & 15)], hex[Int(scalar & 15)]]
+                    i += n
+                    start = i
+                    continue
+                }
+                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { i += 1; continue }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
-                start = i + 1
+                i += 1
+                start = i
                 out.append(UInt8(ascii: "\\"))
                 switch b {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(b)
@@ -106,5 +125,21 @@ extension JSON {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// The length of the UTF-8 sequence at `i` (a byte ≥ 0x80 of valid UTF-8) when it is one
+    /// written as \uXXXX: a C1 control, U+061C, U+200E/F, U+2028–U+202E, U+2066–U+2069; else 0.
+    @inline(__always)
+    private static func escapedLength(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
+        switch bytes[i] {
+        case 0xC2: return bytes[i + 1] <= 0x9F ? 2 : 0
+        case 0xD8: return bytes[i + 1] == 0x9C ? 2 : 0
+        case 0xE2:
+            let b1 = bytes[i + 1], b2 = bytes[i + 2]
+            if b1 == 0x80, b2 == 0x8E || b2 == 0x8F || (0xA8...0xAE).contains(b2) { return 3 }
+            if b1 == 0x81, (0xA6...0xA9).contains(b2) { return 3 }
+            return 0
+        default: return 0
+        }
     }
 }

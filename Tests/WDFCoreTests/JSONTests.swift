@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WDFCore
 
@@ -9,6 +10,24 @@ struct JSONTests {
         #expect(text == #"{"id":1,"command":"seek","position":12.5,"flags":[true,false,null],"text":"a\"b\\c\nd\u0001é"}"#)
         #expect(!text.contains("\n"))
         #expect(try JSONParser.parse(text) == value)
+    }
+
+    /// Controls a terminal would obey are escaped as \uXXXX (all C0, DEL, C1, bidi controls and
+    /// U+2028/2029), so `--json` cannot carry them raw either; the data parses back the same,
+    /// and other text is written byte for byte as before.
+    @Test func controlAndBidiCharactersAreEscapedAndParseBack() throws {
+        let hostile = "\u{1B}]0;pwned\u{07} \u{1B}]52;c;cHduZWQ=\u{07} \u{9B}2J \u{80}\u{9F} \u{7F} \u{202E}exe.txt "
+            + "\u{2066}\u{2069}\u{200E}\u{200F}\u{061C}\u{202A} \u{2028}\u{2029} \u{0}\u{1F}"
+        let value: JSON = ["title": .string(hostile), hostile: [.string(hostile)]]
+        let text = value.serialized
+        #expect(text.unicodeScalars.allSatisfy { $0.value >= 0x20 && !(0x7F...0x9F).contains($0.value)
+            && ![0x061C, 0x200E, 0x200F, 0x2028, 0x2029].contains($0.value) && !(0x202A...0x202E).contains($0.value)
+            && !(0x2066...0x2069).contains($0.value) }, "\(text)")
+        #expect(text.contains(#"\u001b]0;pwned\u0007"#) && text.contains(#"\u009b2J"#) && text.contains(#"\u202eexe"#)
+            && text.contains(#"\u007f"#) && text.contains(#"\u2028\u2029"#), "\(text)")
+        #expect(try JSONParser.parse(text) == value)
+        let ordinary = "Korean War #6: \"Talks\" — café 中文 e\u{301} 😀 \u{A0}\u{2010}\u{2027}\u{202F}\u{2065}\u{206A}\u{FEFF}"
+        #expect(JSON.string(ordinary).serialized == "\"" + ordinary.replacingOccurrences(of: "\"", with: "\\\"") + "\"")
     }
 
     @Test func numbersAreShortAndStable() {
@@ -78,7 +97,9 @@ struct JSONTests {
                 case "\n": out += "\\n"
                 case "\r": out += "\\r"
                 case "\t": out += "\\t"
-                case _ where scalar.value < 0x20:
+                case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+                    || [0x061C, 0x200E, 0x200F, 0x2028, 0x2029].contains(scalar.value)
+                    || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value):
                     let hex = String(scalar.value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 default: out.unicodeScalars.append(scalar)
@@ -86,7 +107,9 @@ struct JSONTests {
             }
             return out + "\""
         }
-        let pool: [String] = (0..<0x20).map { String(UnicodeScalar(UInt8($0))) } + ["\"", "\\", "a", "é", "😀", "/", " ", "\u{7f}"]
+        let pool: [String] = (0..<0x20).map { String(UnicodeScalar(UInt8($0))) } + ["\"", "\\", "a", "é", "😀", "/", " ", "\u{7f}",
+            "\u{80}", "\u{9b}", "\u{9f}", "\u{a0}", "\u{61c}", "\u{61d}", "\u{200f}", "\u{2027}", "\u{2028}", "\u{202e}", "\u{202f}",
+            "\u{2066}", "\u{2069}", "\u{206a}", "中"]
         var rng = SplitMix64(seed: 20_261_129)
         var samples = ["", "plain", "\"", "\\", "\u{0}", "end\u{1f}", "é\"😀"] + pool
         for _ in 0..<3_000 {
