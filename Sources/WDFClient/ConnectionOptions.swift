@@ -46,10 +46,9 @@ public struct ConnectionOptions: ParsableArguments {
     }
 }
 
-/// One line on stderr.
+/// One line on stderr, through `TerminalText` (a daemon's error often names a stranger's text).
 public func printError(_ message: String) {
-    var line = Array("\(message)\n".utf8)
-    _ = line.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+    TerminalText.printError(message)
 }
 
 /// `path` made absolute against the current directory (the daemon has its own).

@@ -17,7 +17,7 @@ struct Episodes: ParsableCommand {
         if !series.isEmpty { arguments.append(("series", .string(series.joined(separator: " ")))) }
         if all { arguments.append(("all", true)) }
         let reply = try connection.run(startingDaemon: true) { client throws(ClientError) in try client.call("episodes", arguments) }
-        print(connection.json ? reply.serialized : CatalogView.episodes(reply))
+        TerminalText.print(connection.json ? reply.serialized : CatalogView.episodes(reply))
     }
 }
 
@@ -32,7 +32,7 @@ struct Info: ParsableCommand {
     func run() throws {
         let arguments = EpisodeWords.arguments(words)
         let reply = try connection.run(startingDaemon: true) { client throws(ClientError) in try client.call("info", arguments) }
-        print(connection.json ? reply.serialized : CatalogView.info(reply))
+        TerminalText.print(connection.json ? reply.serialized : CatalogView.info(reply))
     }
 }
 
@@ -66,10 +66,10 @@ private func markPlayed(_ played: Bool, words: [String], connection: ConnectionO
         try client.call(played ? "played" : "unplayed", arguments)
     }
     if connection.json {
-        print(reply.serialized)
+        TerminalText.print(reply.serialized)
     } else {
         let name = reply["number"]?.intValue.map { "#\($0) " } ?? ""
-        print("\(name)\(reply["title"]?.stringValue ?? "?"): \(CatalogView.progress(reply))")
+        TerminalText.print("\(name)\(reply["title"]?.stringValue ?? "?"): \(CatalogView.progress(reply))")
     }
 }
 

@@ -8,6 +8,6 @@ struct Chapters: ParsableCommand {
 
     func run() throws {
         let reply = try connection.run { client throws(ClientError) in try client.call("chapters") }
-        print(connection.json ? reply.serialized : StatusView.chapters(reply))
+        TerminalText.print(connection.json ? reply.serialized : StatusView.chapters(reply))
     }
 }

@@ -15,9 +15,9 @@ struct Follow: ParsableCommand {
                 let message = try client.receive()
                 guard let event = message["event"]?.stringValue else { continue }
                 if connection.json {
-                    print(message.serialized)
+                    TerminalText.print(message.serialized)
                 } else {
-                    print(StatusView.eventLine(event, message["data"] ?? .null))
+                    TerminalText.print(StatusView.eventLine(event, message["data"] ?? .null))
                 }
                 fflushStdout()
             }

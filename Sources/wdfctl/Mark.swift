@@ -15,9 +15,9 @@ struct Mark: ParsableCommand {
             try client.call("mark", text.isEmpty ? [] : [("title", .string(text))])
         }
         if connection.json {
-            print(reply.serialized)
+            TerminalText.print(reply.serialized)
         } else if let chapter = reply["chapter"], let number = chapter["number"]?.intValue {
-            print("★ \(number)  \(TimeFormat.clock(chapter["start"]?.doubleValue ?? 0))  \(chapter["title"]?.stringValue ?? "")")
+            TerminalText.print("★ \(number)  \(TimeFormat.clock(chapter["start"]?.doubleValue ?? 0))  \(chapter["title"]?.stringValue ?? "")")
         }
     }
 }

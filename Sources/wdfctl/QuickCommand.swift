@@ -30,7 +30,7 @@ enum QuickCommand {
         let socket = XDGPaths(environment: environment).socketPath(override: socketOverride, environment: environment)
         do throws(ClientError) {
             let reply = try ControlClient(socketPath: socket).call(command)
-            print(json ? reply.serialized : StatusView.status(reply))
+            TerminalText.print(json ? reply.serialized : StatusView.status(reply))
             return 0
         } catch {
             printError(error.description)

@@ -8,6 +8,6 @@ struct Quit: ParsableCommand {
 
     func run() throws {
         let reply = try connection.run { client throws(ClientError) in try client.call("quit") }
-        if connection.json { print(reply.serialized) }
+        if connection.json { TerminalText.print(reply.serialized) }
     }
 }

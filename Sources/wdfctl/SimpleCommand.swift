@@ -14,6 +14,6 @@ extension SimpleCommand {
 
     func run() throws {
         let reply = try connection.run { client throws(ClientError) in try client.call(command, arguments) }
-        print(connection.json ? reply.serialized : StatusView.status(reply))
+        TerminalText.print(connection.json ? reply.serialized : StatusView.status(reply))
     }
 }

@@ -50,6 +50,6 @@ struct Sleep: ParsableCommand {
 
     func run() throws {
         let reply = try connection.run { client throws(ClientError) in try client.call("sleep", arguments) }
-        print(connection.json ? reply.serialized : StatusView.sleepLine(reply))
+        TerminalText.print(connection.json ? reply.serialized : StatusView.sleepLine(reply))
     }
 }

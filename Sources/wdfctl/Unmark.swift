@@ -10,6 +10,6 @@ struct Unmark: ParsableCommand {
 
     func run() throws {
         let reply = try connection.run { client throws(ClientError) in try client.call("unmark", [("number", .number(Double(number)))]) }
-        print(connection.json ? reply.serialized : "removed \"\(reply["removed"]?["title"]?.stringValue ?? "")\"")
+        TerminalText.print(connection.json ? reply.serialized : "removed \"\(reply["removed"]?["title"]?.stringValue ?? "")\"")
     }
 }

@@ -32,19 +32,18 @@ struct WDFPlayConfig: ParsableCommand {
             throw ExitCode(1)
         }
         if json {
-            print(config.json.serialized)
+            TerminalText.print(config.json.serialized)
             return
         }
-        print("# \(path)\(FileSystem.exists(path) ? "" : " (absent: all defaults)")")
+        TerminalText.print("# \(path)\(FileSystem.exists(path) ? "" : " (absent: all defaults)")")
         if case let .object(pairs) = config.json {
             for (key, value) in pairs where key != "library_is_default" {
-                print("\(key) = \(value.serialized)")
+                TerminalText.print("\(key) = \(value.serialized)")
             }
         }
     }
 }
 
 func printError(_ message: String) {
-    var line = Array("\(message)\n".utf8)
-    _ = line.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+    TerminalText.printError(message)
 }

@@ -243,15 +243,13 @@ final class ProgressLine {
                 line += "  \(TimeFormat.clock(Double(total - progress.bytes) / progress.rate)) left"
             }
         }
-        var bytes = Array("\r\u{1B}[K\(line)".utf8)
-        _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+        TerminalText.redrawError(line)
         drawn = true
     }
 
     func finish() {
         guard drawn else { return }
-        var bytes = Array("\n".utf8)
-        _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+        TerminalText.printError("")
         drawn = false
     }
 }

@@ -161,19 +161,19 @@ struct SyncCommand: ParsableCommand {
                 "added": .array(merge.added.map(recordJSON)), "updated": .number(Double(merge.updated)),
                 "without_audio": .array(withoutAudio.map { .string($0.title) }),
             ]
-            print(summary.serialized)
+            TerminalText.print(summary.serialized)
         } else if !json {
             let name = document.title ?? url
             var line = "\(name): \(document.items.count) episodes in the feed, \(merge.added.count) new"
             if context.store.items.count > document.items.count { line += ", \(context.store.items.count) known in all" }
-            print(line + ".")
-            for record in merge.added { print("  new: \(describe(record))") }
-            for record in withoutAudio { print("  no audio file in the feed item: \"\(record.title)\"") }
-            if result.finalURL != url { print("  (the feed moved to \(result.finalURL))") }
+            TerminalText.print(line + ".")
+            for record in merge.added { TerminalText.print("  new: \(describe(record))") }
+            for record in withoutAudio { TerminalText.print("  no audio file in the feed item: \"\(record.title)\"") }
+            if result.finalURL != url { TerminalText.print("  (the feed moved to \(result.finalURL))") }
             if download == "new" && firstSync && fresh.count > chosen.count {
-                print("  First sync of this feed: only the newest episode is downloaded; `wdfctl download N` fetches any other.")
+                TerminalText.print("  First sync of this feed: only the newest episode is downloaded; `wdfctl download N` fetches any other.")
             }
-            for record in retried { print("  again: \(describe(record)) (its download failed before)") }
+            for record in retried { TerminalText.print("  again: \(describe(record)) (its download failed before)") }
         }
         guard download == "new" else { return }
         var downloaded: [JSON] = []
@@ -203,7 +203,7 @@ struct SyncCommand: ParsableCommand {
         if json {
             let summary: JSON = ["added": .array(merge.added.map(recordJSON)), "again": .array(retried.map(recordJSON)),
                                  "downloaded": .array(downloaded)]
-            print(summary.serialized)
+            TerminalText.print(summary.serialized)
         }
         if failed { throw ExitCode(1) }
     }
@@ -252,7 +252,7 @@ struct DownloadCommand: ParsableCommand {
         do {
             let path = try Downloader(context: context).fetch(record, quiet: json)
             let summary: JSON = ["guid": .string(record.guid), "path": .string(path)]
-            if json { print(summary.serialized) }
+            if json { TerminalText.print(summary.serialized) }
         } catch {
             fail(error.message)
         }

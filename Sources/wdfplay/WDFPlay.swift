@@ -50,6 +50,6 @@ struct WDFPlay: ParsableCommand {
                 return try client.call("play", arguments)
             }
         }
-        print(connection.json ? reply.serialized : StatusView.playLine(reply))
+        TerminalText.print(connection.json ? reply.serialized : StatusView.playLine(reply))
     }
 }

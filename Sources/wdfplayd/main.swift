@@ -12,11 +12,11 @@ do {
     exit(64)
 }
 if arguments.help {
-    print(DaemonArguments.usage)
+    TerminalText.print(DaemonArguments.usage)
     exit(0)
 }
 if arguments.version {
-    print(wdfplayVersion)
+    TerminalText.print(wdfplayVersion)
     exit(0)
 }
 let daemon: Daemon
