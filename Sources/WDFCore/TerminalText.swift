@@ -92,8 +92,13 @@ public enum TerminalText {
         let scalar: UInt32 = n == 2
             ? UInt32(bytes[i] & 0x1F) << 6 | UInt32(bytes[i + 1] & 0x3F)
             : UInt32(bytes[i] & 0x0F) << 12 | UInt32(bytes[i + 1] & 0x3F) << 6 | UInt32(bytes[i + 2] & 0x3F)
-        out += Array("<U+".utf8)
-        for shift in stride(from: 12, through: 0, by: -4) { out.append(hex[Int((scalar >> UInt32(shift)) & 0xF)]) }
+        out.append(UInt8(ascii: "<"))
+        out.append(UInt8(ascii: "U"))
+        out.append(UInt8(ascii: "+"))
+        out.append(hex[Int(scalar >> 12 & 0xF)])
+        out.append(hex[Int(scalar >> 8 & 0xF)])
+        out.append(hex[Int(scalar >> 4 & 0xF)])
+        out.append(hex[Int(scalar & 0xF)])
         out.append(UInt8(ascii: ">"))
     }
 }
