@@ -15,10 +15,11 @@ public enum StateFile {
         case current(JSON)
     }
 
-    public static func read(_ file: String, formatVersion: Int) -> Contents {
+    /// Reads `file`; one larger than `limit` bytes is `.unreadable`.
+    public static func read(_ file: String, formatVersion: Int, limit: Int = 16 << 20) -> Contents {
         let bytes: [UInt8]
         do {
-            bytes = try FileSystem.read(file, limit: 16 << 20)
+            bytes = try FileSystem.read(file, limit: limit)
         } catch {
             return error.code == ENOENT ? .missing : .unreadable("\(error)")
         }

@@ -74,15 +74,16 @@ public enum RSSParser {
                           enclosure: XMLReader.Element?, enclosureURL: String?) {
         let titled = Episode.seriesAndNumber(inTitle: record.title)
         record.series = titled.flatMap { $0.0.isEmpty ? nil : $0.0 }
-        record.number = positiveInteger(item.text(FeedNamespace.itunes, "episode")) ?? titled?.1
-        record.season = positiveInteger(item.text(FeedNamespace.itunes, "season"))
+        record.number = positiveInteger(item.text(FeedNamespace.itunes, "episode"), atMost: FeedRecord.maximumNumber)
+            ?? titled.flatMap { $0.1 <= FeedRecord.maximumNumber ? $0.1 : nil }
+        record.season = positiveInteger(item.text(FeedNamespace.itunes, "season"), atMost: FeedRecord.maximumNumber)
         if let published {
             record.published = published
             record.date = FeedDate.day(published)
         }
         record.notesHTML = notes ?? item.markup(FeedNamespace.itunes, "summary")
         record.enclosureURL = enclosureURL
-        record.enclosureLength = positiveInteger(enclosure?.attribute("length"))
+        record.enclosureLength = positiveInteger(enclosure?.attribute("length"), atMost: FeedRecord.maximumLength)
         record.enclosureType = enclosure?.attribute("type").map { $0.trimmingWhitespace() }.flatMap { $0.isEmpty ? nil : $0 }
         record.duration = item.text(FeedNamespace.itunes, "duration").flatMap(duration)
         record.chaptersURL = item.all(FeedNamespace.podcast, "chapters").lazy.compactMap { element -> String? in
@@ -109,23 +110,27 @@ public enum RSSParser {
         return chapters.enumerated().sorted { ($0.element.start, $0.offset) < ($1.element.start, $1.offset) }.map(\.element)
     }
 
-    /// `itunes:duration`: "33:12", "1:02:03", "1992", "1992.5" → seconds (nil unless positive).
+    /// `itunes:duration`: "33:12", "1:02:03", "1992", "1992.5" → seconds (nil unless positive and
+    /// at most `FeedRecord.maximumSeconds`).
     static func duration(_ text: String) -> Double? {
         guard let seconds = normalPlayTime(text), seconds > 0 else { return nil }
         return seconds
     }
 
-    /// Normal Play Time as Podlove uses it: "HH:MM:SS(.mmm)", "MM:SS", or seconds.
+    /// Normal Play Time as Podlove uses it: "HH:MM:SS(.mmm)", "MM:SS", or seconds; nil past
+    /// `FeedRecord.maximumSeconds` (a time of 10^20 seconds is no time in an episode).
     static func normalPlayTime(_ text: String) -> Double? {
         var body = Substring(text.trimmingWhitespace())
         if body.hasPrefix("npt:") { body = body.dropFirst(4) }
-        guard !body.isEmpty, body.count <= 32, let seconds = TimeFormat.parseClock(body), seconds.isFinite, seconds >= 0 else { return nil }
+        guard !body.isEmpty, body.count <= 32, let seconds = TimeFormat.parseClock(body), seconds.isFinite, seconds >= 0,
+              seconds <= FeedRecord.maximumSeconds else { return nil }
         return seconds
     }
 
-    static func positiveInteger(_ text: String?) -> Int? {
+    /// A whole number from 1 to `limit` written in ASCII digits, else nil.
+    static func positiveInteger(_ text: String?, atMost limit: Int) -> Int? {
         guard let text = text?.trimmingWhitespace(), !text.isEmpty, text.count <= 18,
-              text.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(text), value > 0 else { return nil }
+              text.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(text), value > 0, value <= limit else { return nil }
         return value
     }
 

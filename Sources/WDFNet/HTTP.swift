@@ -9,11 +9,23 @@ public struct TransferError: Error, CustomStringConvertible, Sendable {
     public var status: Int?
     /// True when the connection broke off mid-body (worth resuming).
     public var wasCut: Bool
+    /// True when a limit ended it: the deadline, or too slow for too long. What came is worth
+    /// keeping for a later run, but not worth trying again at once.
+    public var timedOut: Bool
+    /// True when asking again would be refused the same way: a scheme that is not allowed, a
+    /// body over its limit, compressed audio.
+    public var isPermanent: Bool
+    /// True when a range was asked for and the server sent the whole file instead: only a
+    /// transfer from the start can work.
+    public var cannotResume = false
 
-    public init(_ message: String, status: Int? = nil, wasCut: Bool = false) {
+    public init(_ message: String, status: Int? = nil, wasCut: Bool = false, timedOut: Bool = false,
+                isPermanent: Bool = false) {
         self.message = message
         self.status = status
         self.wasCut = wasCut
+        self.timedOut = timedOut
+        self.isPermanent = isPermanent
     }
 
     public var description: String { message }
@@ -46,7 +58,9 @@ public struct TransferProgress: Sendable {
 }
 
 /// HTTP(S) and file:// transfers through libcurl: redirects followed (http and https only),
-/// gzip accepted, a stalled connection given up after 30 s without a byte.
+/// file:// only for a `.local` origin, every transfer under `TransferLimits` (a deadline, a
+/// minimum speed, a size). Feeds may come compressed (the decoded bytes count against the limit);
+/// audio is not asked for compressed, and compressed audio is refused.
 public enum HTTP {
     private static let initialized: Bool = {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
@@ -54,10 +68,13 @@ public enum HTTP {
 
     public static let userAgent = "wdfplay/\(wdfplayVersion) (podcast player; +https://github.com/wdfplay)"
 
-    /// Fetches `url` into memory (a feed, a chapters file). Refuses more than `limit` bytes.
-    public static func fetch(_ url: String, limit: Int = 64 << 20) throws(TransferError) -> ([UInt8], TransferResult) {
+    /// Fetches `url` into memory (a feed, a chapters file). Refuses more than `limit` bytes
+    /// (decoded), a scheme `origin` does not allow, and gives up at `limits.feedTimeout`.
+    public static func fetch(_ url: String, limit: Int = 64 << 20, origin: TransferOrigin = .local,
+                             limits: TransferLimits = TransferLimits()) throws(TransferError) -> ([UInt8], TransferResult) {
         let sink = BodySink(mode: .memory(limit: limit))
-        let result = try perform(url, sink: sink, resumeFrom: 0, progress: nil)
+        let options = Options(origin: origin, deadline: limits.feedTimeout, limits: limits, compressed: true)
+        let result = try perform(url, sink: sink, resumeFrom: 0, options: options, progress: nil)
         guard (200..<300).contains(result.status) || result.status == 0 else {
             throw TransferError("\(url) answered HTTP \(result.status)\(reason(result.status)).", status: result.status)
         }
@@ -66,10 +83,16 @@ public enum HTTP {
 
     /// Downloads `url` into the open file `fd`, appending from `offset` (the bytes already there)
     /// when the server honours a range; otherwise the file is truncated and written from the start.
-    public static func download(_ url: String, into fd: Int32, offset: Int,
+    /// Stops at `limits.downloadCeiling` of the `declared` length (the feed's) and the one the
+    /// server announces, and at `limits.downloadTimeout`.
+    public static func download(_ url: String, into fd: Int32, offset: Int, declared: Int? = nil,
+                                origin: TransferOrigin = .local, limits: TransferLimits = TransferLimits(),
                                 progress: ((TransferProgress) -> Void)?) throws(TransferError) -> TransferResult {
         let sink = BodySink(mode: .file(fd: fd, offset: offset))
-        let result = try perform(url, sink: sink, resumeFrom: offset, progress: progress)
+        sink.declared = declared
+        sink.limits = limits
+        let options = Options(origin: origin, deadline: limits.downloadTimeout, limits: limits, compressed: false)
+        let result = try perform(url, sink: sink, resumeFrom: offset, options: options, progress: progress)
         guard (200..<300).contains(result.status) || result.status == 0 else {
             throw TransferError("\(url) answered HTTP \(result.status)\(reason(result.status)).", status: result.status)
         }
@@ -101,8 +124,17 @@ public enum HTTP {
         return path.isEmpty ? nil : path
     }
 
-    private static func perform(_ url: String, sink: BodySink, resumeFrom offset: Int,
+    struct Options {
+        var origin: TransferOrigin
+        var deadline: Int
+        var limits: TransferLimits
+        /// Ask for a compressed body (feeds): libcurl decodes it, the sink counts decoded bytes.
+        var compressed: Bool
+    }
+
+    private static func perform(_ url: String, sink: BodySink, resumeFrom offset: Int, options: Options,
                                 progress: ((TransferProgress) -> Void)?) throws(TransferError) -> TransferResult {
+        if let refusal = options.origin.refusal(url) { throw TransferError(refusal, isPermanent: true) }
         guard initialized, let handle = curl_easy_init() else { throw TransferError("Cannot start libcurl.") }
         defer { curl_easy_cleanup(handle) }
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -115,14 +147,15 @@ public enum HTTP {
             _ = wdf_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
             _ = wdf_curl_set_long(handle, CURLOPT_FOLLOWLOCATION, 1)
             _ = wdf_curl_set_long(handle, CURLOPT_MAXREDIRS, 10)
-            _ = wdf_curl_set_string(handle, CURLOPT_PROTOCOLS_STR, "http,https,file")
+            _ = wdf_curl_set_string(handle, CURLOPT_PROTOCOLS_STR, options.origin.protocols)
             // A redirect may not lead to a local file.
             _ = wdf_curl_set_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
             _ = wdf_curl_set_string(handle, CURLOPT_USERAGENT, userAgent)
-            _ = wdf_curl_set_string(handle, CURLOPT_ACCEPT_ENCODING, "")
-            _ = wdf_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT, 20)
-            _ = wdf_curl_set_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1)
-            _ = wdf_curl_set_long(handle, CURLOPT_LOW_SPEED_TIME, 30)
+            if options.compressed { _ = wdf_curl_set_string(handle, CURLOPT_ACCEPT_ENCODING, "") }
+            _ = wdf_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT, min(20, options.deadline))
+            _ = wdf_curl_set_long(handle, CURLOPT_TIMEOUT, options.deadline)
+            _ = wdf_curl_set_long(handle, CURLOPT_LOW_SPEED_LIMIT, options.limits.minimumSpeed)
+            _ = wdf_curl_set_long(handle, CURLOPT_LOW_SPEED_TIME, options.limits.minimumSpeedTime)
             if let certificates = certificateFile { _ = wdf_curl_set_string(handle, CURLOPT_CAINFO, certificates) }
             if offset > 0 { _ = wdf_curl_set_off(handle, CURLOPT_RESUME_FROM_LARGE, curl_off_t(offset)) }
             _ = wdf_curl_set_write(handle) { data, size, count, user in
@@ -156,17 +189,28 @@ public enum HTTP {
         guard code == CURLE_OK else {
             let detail = errorBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
             let text = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
-            let cut = [CURLE_PARTIAL_FILE, CURLE_RECV_ERROR, CURLE_OPERATION_TIMEDOUT, CURLE_GOT_NOTHING,
-                       CURLE_SEND_ERROR, CURLE_HTTP2, CURLE_HTTP2_STREAM].contains(code) && sink.received > 0
             let reached = sink.received > 0 ? " after \(Bytes.text(sink.resumeOffset + sink.received))" : ""
-            throw TransferError("Fetching \(url) failed\(reached): \(text.trimmingWhitespace()).", status: status == 0 ? nil : status,
-                                wasCut: cut)
+            if code == CURLE_OPERATION_TIMEDOUT {
+                let elapsed = BodySink.now() - sink.started
+                let why = elapsed >= Double(options.deadline) - 1
+                    ? "it took longer than the \(TimeFormat.clock(Double(options.deadline))) allowed"
+                    : "it was slower than \(Bytes.text(options.limits.minimumSpeed))/s for \(options.limits.minimumSpeedTime) s"
+                throw TransferError("Fetching \(url) was given up\(reached): \(why).", status: status == 0 ? nil : status,
+                                    timedOut: true)
+            }
+            let cut = [CURLE_PARTIAL_FILE, CURLE_RECV_ERROR, CURLE_GOT_NOTHING,
+                       CURLE_SEND_ERROR, CURLE_HTTP2, CURLE_HTTP2_STREAM].contains(code) && sink.received > 0
+            let refused = code == CURLE_UNSUPPORTED_PROTOCOL || code == CURLE_TOO_MANY_REDIRECTS
+            var error = TransferError("Fetching \(url) failed\(reached): \(text.trimmingWhitespace()).", status: status == 0 ? nil : status,
+                                      wasCut: cut, isPermanent: refused)
+            error.cannotResume = code == CURLE_RANGE_ERROR
+            throw error
         }
         let total: Int?
         if status == 206, let range = sink.contentRangeTotal {
             total = range
         } else if let length = sink.contentLength {
-            total = status == 206 ? offset + length : length
+            total = status == 206 ? BodySink.sum(offset, length) : length
         } else {
             total = nil
         }
@@ -192,15 +236,34 @@ final class BodySink {
     var contentRangeTotal: Int?
     var contentRangeStart: Int?
     var contentType: String?
+    var contentEncoding: String?
     var progress: ((TransferProgress) -> Void)?
     var resumeOffset = 0
+    /// The length the feed declares for a download (nil: unknown).
+    var declared: Int?
+    var limits = TransferLimits()
+    /// Set at the first body byte of a download: the size at which it is stopped.
+    private var ceiling = Int.max
     /// Set at the first body byte: where in the file writing starts.
     private var writeStart: Int?
-    private let started = BodySink.now()
+    let started = BodySink.now()
     private var lastTick = 0.0
 
     init(mode: Mode) {
         self.mode = mode
+    }
+
+    /// `a + b`, or nil when that is past `Int.max`.
+    static func sum(_ a: Int, _ b: Int) -> Int? {
+        let (total, overflow) = a.addingReportingOverflow(b)
+        return overflow ? nil : total
+    }
+
+    /// A length header's digits as a count (nil unless a whole number from 0 to `Int.max`).
+    static func count(_ text: Substring) -> Int? {
+        let digits = text.trimmingWhitespace()
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        return Int(digits)
     }
 
     static func now() -> Double {
@@ -219,20 +282,22 @@ final class BodySink {
             contentRangeTotal = nil
             contentRangeStart = nil
             contentType = nil
+            contentEncoding = nil
             return count
         }
         guard let colon = line.firstIndex(of: ":") else { return count }
         let name = line[..<colon].lowercased()
         let value = line[line.index(after: colon)...].trimmingWhitespace()
         switch name {
-        case "content-length": contentLength = Int(value)
+        case "content-length": contentLength = BodySink.count(Substring(value))
         case "content-type": contentType = value
+        case "content-encoding": contentEncoding = value.lowercased()
         case "content-range":
             // "bytes 100-999/1000"
             let parts = value.split(separator: " ").last?.split(separator: "/") ?? []
             if parts.count == 2 {
-                contentRangeTotal = Int(parts[1])
-                contentRangeStart = parts[0].split(separator: "-").first.flatMap { Int($0) }
+                contentRangeTotal = BodySink.count(parts[1])
+                contentRangeStart = parts[0].split(separator: "-").first.flatMap { BodySink.count($0) }
             }
         default: break
         }
@@ -255,9 +320,23 @@ final class BodySink {
                 return count
             }
             if writeStart == nil {
+                // Audio is not asked for compressed: a server that compresses it anyway would
+                // have us store (or decode) what it likes.
+                if let encoding = contentEncoding, !encoding.isEmpty, encoding != "identity" {
+                    failure = TransferError("The server sent the audio compressed (Content-Encoding: \(encoding)), which wdfplay does not ask for; refusing it.",
+                                            isPermanent: true)
+                    return 0
+                }
                 // 206 for the range asked: append. Anything else (200: the server ignored the
                 // range) starts the file over.
                 let start = status == 206 && contentRangeStart == offset ? offset : 0
+                let announced = status == 206 ? contentRangeTotal ?? contentLength.flatMap { BodySink.sum(start, $0) } : contentLength
+                if let announced, announced > limits.downloadMaximum {
+                    failure = TransferError("The server announces \(Bytes.text(announced)), more than the \(Bytes.text(limits.downloadMaximum)) an episode may have ($WDFPLAY_DOWNLOAD_MAX); refusing it.",
+                                            isPermanent: true)
+                    return 0
+                }
+                ceiling = limits.downloadCeiling(declared: declared, announced: announced)
                 if start == 0, ftruncate(fd, 0) != 0 {
                     failure = TransferError("Cannot truncate the partial download: \(String(cString: strerror(errno))).")
                     return 0
@@ -265,6 +344,11 @@ final class BodySink {
                 lseek(fd, off_t(start), SEEK_SET)
                 writeStart = start
                 resumeOffset = start
+            }
+            if start(plus: count) > ceiling {
+                failure = TransferError("The server sent more than \(Bytes.text(ceiling)) (\(sizes)); stopped there.",
+                                        isPermanent: true)
+                return 0
             }
             var done = 0
             while done < count {
@@ -281,13 +365,27 @@ final class BodySink {
         return count
     }
 
+    /// Where the file would end with `count` more bytes.
+    private func start(plus count: Int) -> Int {
+        BodySink.sum(writeStart ?? 0, received).flatMap { BodySink.sum($0, count) } ?? Int.max
+    }
+
+    /// What the limit was made of, for the message.
+    private var sizes: String {
+        var parts: [String] = []
+        if let declared { parts.append("the feed declares \(Bytes.text(declared))") }
+        if let length = status == 206 ? contentRangeTotal : contentLength { parts.append("the server announced \(Bytes.text(length))") }
+        if parts.isEmpty { parts.append("no length was declared or announced; at most \(Bytes.text(limits.downloadMaximum)), $WDFPLAY_DOWNLOAD_MAX") }
+        return parts.joined(separator: ", ")
+    }
+
     func tick() {
         let now = BodySink.now()
         guard now - lastTick >= 0.2 || lastTick == 0 else { return }
         lastTick = now
         let elapsed = now - started
-        let total: Int? = status == 206 ? contentRangeTotal : contentLength.map { (writeStart ?? 0) + $0 }
-        progress?(TransferProgress(bytes: (writeStart ?? resumeOffset) + received, total: total, startedAt: 0,
+        let total: Int? = status == 206 ? contentRangeTotal : contentLength.flatMap { BodySink.sum(writeStart ?? 0, $0) }
+        progress?(TransferProgress(bytes: BodySink.sum(writeStart ?? resumeOffset, received) ?? Int.max, total: total, startedAt: 0,
                                    elapsed: elapsed, rate: elapsed > 0 ? Double(received) / elapsed : 0))
     }
 }
@@ -303,7 +401,7 @@ public enum Bytes {
     }
 
     static func one(_ x: Double) -> String {
-        let tenths = Int((x * 10).rounded())
+        let tenths = Int(exactly: (x * 10).rounded()) ?? 0
         return "\(tenths / 10).\(tenths % 10)"
     }
 }

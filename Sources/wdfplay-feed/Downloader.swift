@@ -13,10 +13,12 @@ struct DownloadError: Error {
     }
 }
 
-/// Fetches one feed item's audio into the library: into `NAME.mp3.part` first, resumed where a
-/// cut transfer stopped (a few times by itself, and on the next run), checked against the length
-/// the server declared and for MPEG audio, then renamed to `NAME.mp3`. The final name never holds
-/// half a file. The feed store then records where the episode is. Messages for people go to
+/// Fetches one feed item's audio into the library: into `.wdfplay-download-KEY.part` first (KEY
+/// from the item's guid and URL: each item has its own, and a part is only resumed for the same
+/// item and URL), resumed where a cut transfer stopped (a few times by itself, and on the next
+/// run), under `TransferLimits` (deadline, minimum speed, size), checked against the length the
+/// server announced and for MPEG audio, then renamed to `NAME.mp3` (a name no other file has).
+/// The final name never holds half a file. The feed store then records where the episode is. Messages for people go to
 /// standard error (standard output carries only `--json` results, and `wdfplay --json` relies on it).
 struct Downloader {
     let context: FeedContext
@@ -27,6 +29,11 @@ struct Downloader {
         guard let url = record.enclosureURL else {
             throw DownloadError("\"\(record.title)\" has no audio file in the feed (its item has no enclosure).")
         }
+        // Only a feed read from a local file may point at local files.
+        let origin = TransferOrigin.ofFeed(context.store.feedURL ?? context.config.feed)
+        if let refusal = origin.refusal(url) {
+            throw DownloadError("Downloading \"\(record.title)\" is refused: \(refusal)", permanent: true)
+        }
         let library = context.config.library
         do {
             try FileSystem.makeDirectory(library, mode: 0o755)
@@ -35,7 +42,7 @@ struct Downloader {
         }
         // One run at a time per episode: two writing one `.part` would interleave their bytes.
         // Held until this returns; a run that waited finds the file the other one saved.
-        let lock = lockDownload(record)
+        let lock = try lockDownload(record)
         defer { lock?.lock.unlock() }
         var record = record
         if lock?.waited == true, let saved = currentRecord(record.guid) { record = saved }
@@ -49,8 +56,7 @@ struct Downloader {
             if !quiet { warn("\(describe(record)) is already in the library: \(existing)") }
             return existing
         }
-        let target = Downloader.target(for: record, in: library)
-        let part = target + ".part"
+        let part = Downloader.partPath(for: record, url: url, in: library)
         let progress = quiet ? nil : ProgressLine(title: record.number.map { "#\($0)" } ?? record.title)
         var lastError: TransferError?
         var result: TransferResult?
@@ -65,18 +71,30 @@ struct Downloader {
                 warn(offset > 0 ? "Resuming \(describe(record)) at \(Bytes.text(offset))\(size)" : "Downloading \(describe(record))\(size)")
             }
             do throws(TransferError) {
-                result = try HTTP.download(url, into: fd, offset: offset) { progress?.show($0) }
+                result = try HTTP.download(url, into: fd, offset: offset, declared: record.enclosureLength, origin: origin,
+                                           limits: context.limits) { progress?.show($0) }
             } catch {
                 close(fd)
                 progress?.finish()
-                if error.status == 416 {
-                    // The range asked is past the end: what we have is bigger than the file. Start over.
+                if error.isPermanent {
+                    // Refused (a scheme, a redirect, compressed audio) or over its size: nothing of it is kept.
+                    unlink(part)
+                    throw DownloadError("Downloading \"\(record.title)\" failed: \(error.message)", permanent: true)
+                }
+                if error.timedOut {
+                    Downloader.removeIfEmpty(part)
+                    let kept = FileSystem.exists(part) ? " The part received is kept in \(part); run the same command again to resume." : ""
+                    throw DownloadError("Downloading \"\(record.title)\" failed: \(error.message)\(kept)")
+                }
+                if error.status == 416 || error.cannotResume {
+                    // The range asked is past the end (what we have is bigger than the file), or the
+                    // server sends the whole file whatever range is asked: start over.
                     unlink(part)
                     lastError = error
                     continue
                 }
                 if !error.wasCut {
-                    if let status = error.status, status >= 400 { unlink(part) }
+                    if let status = error.status, status >= 400 { unlink(part) } else { Downloader.removeIfEmpty(part) }
                     // A client error says what a retry would get (408 and 429 ask for one).
                     let permanent = error.status.map { (400..<500).contains($0) && $0 != 408 && $0 != 429 } ?? false
                     throw DownloadError("Downloading \"\(record.title)\" failed: \(error.message)", permanent: permanent)
@@ -96,12 +114,12 @@ struct Downloader {
         }
         progress?.finish()
         if let lastError {
-            throw DownloadError("Downloading \"\(record.title)\" failed: \(lastError.message) The part received is kept in \(part); run the same command again to resume.")
+            Downloader.removeIfEmpty(part)
+            let kept = FileSystem.exists(part) ? " The part received is kept in \(part); run the same command again to resume." : ""
+            throw DownloadError("Downloading \"\(record.title)\" failed: \(lastError.message)\(kept)")
         }
         try verify(part: part, record: record, result: result)
-        guard rename(part, target) == 0 else {
-            throw DownloadError("Cannot rename \(part) to \(target): \(String(cString: strerror(errno))).")
-        }
+        let target = try Downloader.place(part, for: record, in: library)
         try remember(target, for: record)
         fetchChapters(record)
         if !quiet { warn("Saved \(target)") }
@@ -117,7 +135,10 @@ struct Downloader {
         catalog.loadIndex()
         catalog.refresh()
         try? catalog.saveIndex()
-        let items = CatalogItem.merge(entries: catalog.entries, feed: [record])
+        // Every known item: a file another item was saved to (one of the same title, say) is
+        // that item's, not this one's.
+        let records = [record] + context.store.items.filter { $0.guid != record.guid }
+        let items = CatalogItem.merge(entries: catalog.entries, feed: records)
         return items.first { $0.feed?.guid == record.guid }?.path
     }
 
@@ -142,18 +163,57 @@ struct Downloader {
     }
 
     /// The episode's download lock (in the cache folder), taken; `waited` when another run held it.
-    private func lockDownload(_ record: FeedRecord) -> (lock: FileLock, waited: Bool)? {
+    /// Another run's download is waited for at most `limits.lockWait` seconds.
+    private func lockDownload(_ record: FeedRecord) throws(DownloadError) -> (lock: FileLock, waited: Bool)? {
         let path = context.paths.cacheDirectory + "/downloads/" + FeedRecord.fileKey(guid: record.guid) + ".lock"
+        let lock: FileLock
         do {
-            let lock = try FileLock(path: path)
-            if lock.tryLock() { return (lock, false) }
-            warn("\(describe(record)) is being downloaded by another wdfplay-feed; waiting for it…")
-            try lock.lock()
-            return (lock, true)
+            lock = try FileLock(path: path)
         } catch {
             warn("Cannot lock \(path): \(error); downloading without the lock.")
             return nil
         }
+        if lock.tryLock() { return (lock, false) }
+        let wait = context.limits.lockWait
+        warn("\(describe(record)) is being downloaded by another wdfplay-feed; waiting for it (at most \(TimeFormat.clock(Double(wait))))…")
+        var waited = 0
+        while waited < wait * 10 {
+            usleep(100_000)
+            waited += 1
+            if lock.tryLock() { return (lock, true) }
+        }
+        throw DownloadError("Gave up waiting for another wdfplay-feed downloading \(describe(record)) after \(TimeFormat.clock(Double(wait))); it is still at it. Try again once it is done (or stopped).")
+    }
+
+    /// `LIBRARY/.wdfplay-download-KEY.part`: KEY from the guid and the URL, so that two items of
+    /// one title have a part each, and a part is resumed only by the item and URL it came from.
+    static func partPath(for record: FeedRecord, url: String, in library: String) -> String {
+        library + "/.wdfplay-download-" + FeedRecord.fileKey(guid: record.guid + "\u{0}" + url) + ".part"
+    }
+
+    /// Removes `path` when it is an empty file (a transfer refused before its first byte).
+    static func removeIfEmpty(_ path: String) {
+        var st = stat()
+        if stat(path, &st) == 0, st.st_size == 0 { unlink(path) }
+    }
+
+    /// Gives the finished `part` its name in the library (`target`), without replacing a file
+    /// already there: another name is taken instead.
+    static func place(_ part: String, for record: FeedRecord, in library: String) throws(DownloadError) -> String {
+        for _ in 0..<100 {
+            let target = Downloader.target(for: record, in: library)
+            if link(part, target) == 0 {
+                unlink(part)
+                return target
+            }
+            if errno == EEXIST { continue }
+            // No hard links here (a FAT drive, say): a rename, which the name check above made safe enough.
+            guard rename(part, target) == 0 else {
+                throw DownloadError("Cannot rename \(part) to \(target): \(String(cString: strerror(errno))).")
+            }
+            return target
+        }
+        throw DownloadError("Cannot find a free name for \(record.title) in \(library); the download is kept in \(part).")
     }
 
     /// The store's item `guid` as it is now (another run may have downloaded it meanwhile).
@@ -169,7 +229,12 @@ struct Downloader {
         let storeLock = context.lockStore()
         defer { storeLock?.unlock() }
         var store = FeedStore(directory: context.paths.stateDirectory)
-        if let problem = store.load() { warn(problem) }
+        if let problem = store.load() {
+            if store.isUnreadable {
+                throw DownloadError("Downloaded \(path), but cannot record it: \(problem) The feed store is left as it is.")
+            }
+            warn(problem)
+        }
         if store.item(guid: record.guid) == nil {
             _ = store.merge([record], feedURL: store.feedURL ?? context.config.feed, podcastTitle: store.podcastTitle, now: record.firstSeen)
         }
@@ -187,7 +252,8 @@ struct Downloader {
         guard let url = record.chaptersURL else { return }
         let file = FeedChapterSource.cachedJSONPath(guid: record.guid, cacheDirectory: context.paths.cacheDirectory)
         do {
-            let (bytes, _) = try HTTP.fetch(url, limit: 4 << 20)
+            let origin = TransferOrigin.ofFeed(context.store.feedURL ?? context.config.feed)
+            let (bytes, _) = try HTTP.fetch(url, limit: 4 << 20, origin: origin, limits: context.limits)
             try FileSystem.makeDirectory(FileSystem.directoryName(file))
             try FileSystem.writeAtomically(file, bytes, durable: false)
         } catch {
@@ -195,61 +261,41 @@ struct Downloader {
         }
     }
 
-    /// `LIBRARY/Korean War #6 - Sino-Soviet Talks Part 2.mp3`: the title, with `/` and `:` made
-    /// harmless, cut to a sane length; a name taken by another file gets " (2)", " (3)" ….
+    /// `LIBRARY/Korean War #6 - Sino-Soviet Talks Part 2.mp3`: `fileName(for:)`; a name taken
+    /// by another file gets " (2)", " (3)" ….
     static func target(for record: FeedRecord, in library: String) -> String {
-        var name = ""
-        for c in record.title {
-            switch c {
-            case "/", "\\", "\0": name.append("-")
-            case ":": name.append(" -")
-            case "\n", "\r", "\t": name.append(" ")
-            default: name.append(c)
-            }
-        }
-        name = String(name.trimmingWhitespace().drop { $0 == "." || $0 == "-" })
-        while name.utf8.count > 180 { name.removeLast() }
-        if name.isEmpty { name = "episode" }
+        let name = fileName(for: record.title)
         var candidate = library + "/" + name + ".mp3"
         var n = 2
-        while FileSystem.exists(candidate) && !FileSystem.exists(candidate + ".part") {
+        while FileSystem.exists(candidate) && n < 10_000 {
             candidate = library + "/" + name + " (\(n)).mp3"
             n += 1
         }
         return candidate
     }
-}
 
-/// `  #7  12.3 MB / 30.1 MB  41%  2.1 MB/s  0:08 left` redrawn in place on a terminal; on
-/// anything else, nothing until the end.
-final class ProgressLine {
-    let title: String
-    let live = isatty(2) != 0
-    private var drawn = false
-
-    init(title: String) {
-        self.title = title
-    }
-
-    func show(_ progress: TransferProgress) {
-        guard live else { return }
-        var line = "  \(Bytes.text(progress.bytes))"
-        if let total = progress.total, total > 0 {
-            line += " / \(Bytes.text(total))  \(min(100, progress.bytes * 100 / total))%"
-        }
-        if progress.rate > 0 {
-            line += "  \(Bytes.text(Int(progress.rate)))/s"
-            if let total = progress.total, total > progress.bytes {
-                line += "  \(TimeFormat.clock(Double(total - progress.bytes) / progress.rate)) left"
+    /// A feed title as a file name: `/`, `\\` and `:` made harmless, control, format (bidi,
+    /// zero-width) and private characters made spaces, blanks collapsed, no leading `.` or `-`,
+    /// at most 180 bytes; "episode" when nothing is left.
+    static func fileName(for title: String) -> String {
+        var name = ""
+        for scalar in title.unicodeScalars {
+            switch scalar {
+            case "/", "\\": name.append("-")
+            case ":": name.append(" -")
+            default:
+                switch scalar.properties.generalCategory {
+                case .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned:
+                    name.append(" ")
+                default:
+                    name.unicodeScalars.append(scalar)
+                }
             }
         }
-        TerminalText.redrawError(line)
-        drawn = true
-    }
-
-    func finish() {
-        guard drawn else { return }
-        TerminalText.printError("")
-        drawn = false
+        name = name.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        name = String(name.drop { $0 == "." || $0 == "-" || $0 == " " })
+        while name.utf8.count > 180 { name.removeLast() }
+        name = name.trimmingWhitespace()
+        return name.isEmpty ? "episode" : name
     }
 }

@@ -25,6 +25,8 @@ struct FeedContext {
     let paths: XDGPaths
     let configPath: String
     let config: Config
+    /// Deadlines, minimum speed and sizes of transfers (`TransferLimits`, from the environment).
+    let limits: TransferLimits
     var store: FeedStore
 
     init() throws {
@@ -35,6 +37,11 @@ struct FeedContext {
             config = try Config.load(path: configPath)
         } catch {
             fail(error.description)
+        }
+        do throws(TransferError) {
+            limits = try TransferLimits(environment: environment)
+        } catch {
+            fail(error.message)
         }
         store = FeedStore(directory: paths.stateDirectory)
     }
@@ -77,9 +84,14 @@ struct FeedContext {
     /// Reads the store (with its lock held: what other runs wrote is in it). A damaged one is set
     /// aside by `load`; what could be recovered from it is written back at once, so that every
     /// later read — the download's, the next run's — finds those episodes rather than no file.
+    /// A store that exists but cannot be read (too large, no permission) is left alone, and the
+    /// run ends: writing what it knows over it would lose every episode it records.
     mutating func loadStore() {
         store = FeedStore(directory: paths.stateDirectory)
         guard let problem = store.load() else { return }
+        if store.isUnreadable {
+            fail("\(problem) It is left as it is and nothing was changed; fix or move it aside, then run again.")
+        }
         warn(problem)
         if !FileSystem.exists(store.file), !store.items.isEmpty || store.feedURL != nil { save() }
     }
@@ -121,7 +133,7 @@ struct SyncCommand: ParsableCommand {
         let bytes: [UInt8]
         let result: TransferResult
         do {
-            (bytes, result) = try HTTP.fetch(url)
+            (bytes, result) = try HTTP.fetch(url, origin: .local, limits: context.limits)
         } catch {
             fail("Cannot fetch the feed: \(error.message) Nothing changed; the episodes known before are kept.")
         }

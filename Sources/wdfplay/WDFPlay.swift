@@ -46,7 +46,8 @@ struct WDFPlay: ParsableCommand {
             } catch let .refused(error) where error.code == "not_downloaded" {
                 // Known from the feed only: fetch it (progress on the terminal), then play it.
                 guard let guid = error.detail?["guid"]?.stringValue, error.detail?["url"] != nil else { throw .refused(error) }
-                try FeedTool.run(["download", "--guid", guid], environment: environment)
+                // `--guid=VALUE`: a guid may start with "-", which would read as an option on its own.
+                try FeedTool.run(["download", "--guid=\(guid)"], environment: environment)
                 return try client.call("play", arguments)
             }
         }

@@ -28,7 +28,16 @@ final class HTTPTestServer: @unchecked Sendable {   // all state is in `Core`, b
         case status(Int, body: String)
         /// As `.bytes`, but the body is sent at about `bytesPerSecond`.
         case slow([UInt8], contentType: String, bytesPerSecond: Int)
+        /// A misbehaving server: `status`, exactly these `headers` (no Content-Length unless
+        /// among them, whatever it says), then `body` repeated until `total` bytes are sent (once
+        /// when nil; at most `maximumRawBytes` in any case), at about `bytesPerSecond` when given,
+        /// until the client hangs up. Range requests are ignored.
+        case raw(status: Int, headers: [(String, String)], body: [UInt8], total: Int?, bytesPerSecond: Double?)
     }
+
+    /// The most a `.raw` route sends on one connection (so that a client without limits cannot
+    /// fill the disk of the machine running the tests): 256 MiB.
+    static let maximumRawBytes = 256 << 20
 
     struct StartError: Error, CustomStringConvertible {
         var description: String
@@ -317,6 +326,8 @@ final class HTTPTestServer: @unchecked Sendable {   // all state is in `Core`, b
                              body: Array(text.utf8), head: isHead)
             case .slow(let body, let type, let rate)?:
                 sendRanged(fd, body: body, type: type, range: range, head: isHead, bytesPerSecond: rate)
+            case .raw(let status, let headers, let body, let total, let rate)?:
+                sendRaw(fd, status: status, headers: headers, body: body, total: total, bytesPerSecond: rate, head: isHead)
             }
             lingeringClose(fd)
         }
@@ -479,6 +490,38 @@ final class HTTPTestServer: @unchecked Sendable {   // all state is in `Core`, b
                 }
             } else {
                 _ = sendAll(fd, body[0..<count])
+            }
+        }
+
+        /// `.raw`: the status line and `headers` as given, then `body` over and over up to `total`.
+        private func sendRaw(_ fd: Int32, status: Int, headers: [(String, String)], body: [UInt8], total: Int?,
+                             bytesPerSecond: Double?, head: Bool) {
+            var text = "HTTP/1.1 \(status) \(Self.reason(status))\r\nServer: wdfplay-test\r\n"
+            for (name, value) in headers { text += "\(name): \(value)\r\n" }
+            text += "Connection: close\r\n\r\n"
+            guard sendAll(fd, Array(text.utf8)[...]), !head, !body.isEmpty else { return }
+            let count = min(total ?? body.count, HTTPTestServer.maximumRawBytes)
+            let chunk = bytesPerSecond.map { max(1, Int($0 / 20)) } ?? 64 * 1024
+            let pause = bytesPerSecond.map { useconds_t(min(10_000_000, Double(chunk) / max(0.01, $0) * 1_000_000)) }
+            var sent = 0
+            var position = 0
+            var piece: [UInt8] = []
+            piece.reserveCapacity(chunk)
+            while sent < count, !isStopped {
+                piece.removeAll(keepingCapacity: true)
+                while piece.count < min(chunk, count - sent) {
+                    let n = min(body.count - position, min(chunk, count - sent) - piece.count)
+                    piece.append(contentsOf: body[position..<(position + n)])
+                    position = (position + n) % body.count
+                }
+                guard sendAll(fd, piece[...]) else { return }
+                sent += piece.count
+                // Paced: sleep in short steps, so that stop() is not kept waiting.
+                var slept: useconds_t = 0
+                while let pause, slept < pause, sent < count, !isStopped {
+                    usleep(min(100_000, pause - slept))
+                    slept += min(100_000, pause - slept)
+                }
             }
         }
 

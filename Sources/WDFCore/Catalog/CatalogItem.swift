@@ -47,7 +47,10 @@ public struct CatalogItem: Sendable, Equatable {
             }
             byTitle[entry.title.lowercased()] = i
         }
-        for record in feed {
+        // Items with a recorded file first: that file is theirs, whatever another item's title
+        // or number would match (two items titled "Bonus", one downloaded).
+        let ordered = feed.filter { $0.file.flatMap { byPath[$0] } != nil } + feed.filter { $0.file.flatMap { byPath[$0] } == nil }
+        for record in ordered {
             var match: Int?
             if let file = record.file, let i = byPath[file] { match = i }
             if match == nil, let number = record.number, let i = bySeriesNumber[seriesKey(record.series) + "#\(number)"], i >= 0 {

@@ -72,6 +72,14 @@ public struct FeedRecord: Sendable, Equatable {
 }
 
 extension FeedRecord {
+    /// The longest time a feed may give for an episode's duration or a chapter's start (about
+    /// 115 days); a larger one is read as absent. Any time up to it is safe to make an integer.
+    public static let maximumSeconds: Double = 10_000_000
+    /// The largest episode or season number read from a feed (larger ones are read as absent).
+    public static let maximumNumber = 1_000_000_000
+    /// The largest enclosure length read from a feed: 1 PiB, well inside what a JSON number holds exactly.
+    public static let maximumLength = 1 << 50
+
     /// A file name for things kept per feed item (its chapters file, its download lock): 16 hex
     /// digits of the FNV-1a hash of `guid`, which may be any string.
     public static func fileKey(guid: String) -> String {
@@ -95,9 +103,9 @@ extension FeedChapterRecord {
         return .object(pairs)
     }
 
-    /// nil when `json` is not a chapter object with a finite, non-negative `start`.
+    /// nil when `json` is not a chapter object with a `start` from 0 to `FeedRecord.maximumSeconds`.
     public init?(json: JSON) {
-        guard let start = json["start"]?.doubleValue, start.isFinite, start >= 0 else { return nil }
+        guard let start = json["start"]?.doubleValue, start.isFinite, start >= 0, start <= FeedRecord.maximumSeconds else { return nil }
         self.init(start: start, title: json["title"]?.stringValue ?? "",
                   url: json["url"]?.stringValue, image: json["image"]?.stringValue)
     }
@@ -134,7 +142,7 @@ extension FeedRecord {
               let title = json["title"]?.stringValue else { return nil }
         func string(_ key: String) -> String? { json[key]?.stringValue }
         func int(_ key: String) -> Int? { json[key]?.intValue }
-        let duration = json["duration"]?.doubleValue.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
+        let duration = json["duration"]?.doubleValue.flatMap { $0.isFinite && $0 >= 0 && $0 <= FeedRecord.maximumSeconds ? $0 : nil }
         self.init(guid: guid, title: title, series: string("series"), number: int("number"), season: int("season"),
                   date: string("date"), published: int("published"), notesHTML: string("notesHTML"),
                   enclosureURL: string("enclosureURL"), enclosureLength: int("enclosureLength"),

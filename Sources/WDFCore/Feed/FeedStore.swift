@@ -1,3 +1,5 @@
+import Glibc
+
 /// What wdfplay knows of the podcast feed: every episode any sync has seen, with the file each
 /// was downloaded to.
 ///
@@ -7,6 +9,11 @@
 /// damaged file still gives back every item on an intact line.
 public struct FeedStore: Sendable {
     public static let formatVersion = 1
+    /// The largest store read, and written: `save` refuses to write more, so that whatever is
+    /// written can be read back.
+    public static let maximumFileSize = 64 << 20
+    /// Show notes longer than this (in UTF-8 bytes) are stored cut to it.
+    public static let maximumNotesBytes = 32 << 10
     public let file: String
     public var feedURL: String?
     public var podcastTitle: String?
@@ -15,6 +22,9 @@ public struct FeedStore: Sendable {
     /// Newest first by `published` (items without a date last); ties keep their order.
     public private(set) var items: [FeedRecord] = []
     private var positions: [String: Int] = [:]
+    /// The last `load` found a file it could not read (too large, no permission …) and left it
+    /// where it is: this store does not hold what the file does, and `save` refuses to replace it.
+    public private(set) var isUnreadable = false
 
     public init(directory: String) {
         file = directory + "/feed.json"
@@ -29,10 +39,12 @@ public struct FeedStore: Sendable {
         lastSync = nil
         items = []
         positions = [:]
-        switch StateFile.read(file, formatVersion: FeedStore.formatVersion) {
+        isUnreadable = false
+        switch StateFile.read(file, formatVersion: FeedStore.formatVersion, limit: FeedStore.maximumFileSize) {
         case .missing:
             return nil
         case let .unreadable(reason):
+            isUnreadable = true
             return "Cannot read the feed store: \(reason)."
         case let .damaged(bytes, reason):
             let note = setAside(reason)
@@ -138,6 +150,7 @@ public struct FeedStore: Sendable {
         var result = MergeResult(added: [], updated: 0)
         var seen = Set<String>()
         for var record in records where !record.guid.isEmpty && seen.insert(record.guid).inserted {
+            record.notesHTML = record.notesHTML.map { FeedStore.cut($0, toBytes: FeedStore.maximumNotesBytes) }
             if let i = positions[record.guid] {
                 record.file = items[i].file
                 record.firstSeen = items[i].firstSeen
@@ -200,9 +213,30 @@ public struct FeedStore: Sendable {
         positions[guid].map { items[$0] }
     }
 
-    /// Writes the store atomically and durably (its folder made if needed).
+    /// Writes the store atomically and durably (its folder made if needed). Refuses (EFBIG) when
+    /// it would be larger than `maximumFileSize`, and (EIO) after a `load` that could not read the
+    /// file: the file stays as it was.
     public func save() throws(SystemError) {
-        try StateFile.write(file, serialized, durable: true)
+        guard !isUnreadable else { throw SystemError("replace the unreadable feed store", file, code: EIO) }
+        let text = serialized
+        guard text.utf8.count <= FeedStore.maximumFileSize else {
+            throw SystemError("write \(text.utf8.count >> 20) MiB, more than the \(FeedStore.maximumFileSize >> 20) MiB a feed store may have, to", file, code: EFBIG)
+        }
+        try StateFile.write(file, text, durable: true)
+    }
+
+    /// `text` cut to at most `limit` UTF-8 bytes, at a character boundary.
+    static func cut(_ text: String, toBytes limit: Int) -> String {
+        guard text.utf8.count > limit else { return text }
+        var count = 0
+        var end = text.startIndex
+        for index in text.indices {
+            let size = text[index].utf8.count
+            if count + size > limit { break }
+            count += size
+            end = text.index(after: index)
+        }
+        return String(text[..<end])
     }
 
     var serialized: String {
