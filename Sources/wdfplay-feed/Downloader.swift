@@ -137,7 +137,12 @@ struct Downloader {
         try? catalog.saveIndex()
         // Every known item: a file another item was saved to (one of the same title, say) is
         // that item's, not this one's.
-        let records = [record] + context.store.items.filter { $0.guid != record.guid }
+        // (Recorded paths as the catalog spells them: real paths.)
+        let records = [record] + context.store.items.filter { $0.guid != record.guid }.map { item in
+            var item = item
+            item.file = item.file.map { FileSystem.realPath($0) ?? $0 }
+            return item
+        }
         let items = CatalogItem.merge(entries: catalog.entries, feed: records)
         return items.first { $0.feed?.guid == record.guid }?.path
     }
