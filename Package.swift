@@ -60,6 +60,7 @@ let package = Package(
         .testTarget(name: "WDFConfigTests", dependencies: ["WDFConfig"]),
         .testTarget(name: "WDFAudioTests", dependencies: ["WDFAudio"]),
         .testTarget(name: "WDFFeedTests", dependencies: ["WDFFeed"]),
+        .testTarget(name: "WDFNetTests", dependencies: ["WDFNet"]),
         .testTarget(name: "WDFDaemonTests", dependencies: ["WDFDaemon"]),
         .testTarget(name: "WDFClientTests", dependencies: ["WDFClient"]),
         .testTarget(name: "ServiceTests", dependencies: ["wdfplayd", "wdfplay", "wdfctl", "wdfplay-config", "wdfplay-feed"]),

@@ -212,4 +212,40 @@ struct FeedStoreTests {
         #expect(store.items.map(\.guid) == ["a"])
         #expect(store.feedURL == "u")
     }
+
+    // MARK: hostile numbers and sizes (issue #11)
+
+    @Test(arguments: [1e300, 1e19, 9.3e18, -1, 10_000_000.5])
+    func absurdSecondsInAStoreAreDropped(_ seconds: Double) throws {
+        let json = try JSONParser.parse(Array("""
+            {"guid":"g","title":"T","duration":\(seconds),"chapters":[{"start":\(seconds),"title":"bad"},{"start":1,"title":"good"}]}
+            """.utf8))
+        let record = try #require(FeedRecord(json: json))
+        #expect(record.duration == nil)
+        #expect(record.chapters.map(\.title) == ["good"])
+    }
+
+    @Test func longNotesAreStoredCut() throws {
+        var store = FeedStore(directory: temporaryDirectory())
+        var long = record(1, published: 1)
+        long.notesHTML = String(repeating: "é", count: FeedStore.maximumNotesBytes)  // twice the bytes
+        _ = store.merge([long], feedURL: "https://e.com/f", podcastTitle: nil, now: 5)
+        let notes = try #require(store.items.first?.notesHTML)
+        #expect(notes.utf8.count == FeedStore.maximumNotesBytes && notes.allSatisfy { $0 == "é" })
+    }
+
+    /// A store that exists but cannot be read (here: a folder where the file should be) is never
+    /// replaced by what this run knows.
+    @Test func anUnreadableStoreIsNotOverwritten() throws {
+        let dir = temporaryDirectory()
+        #expect(mkdir(dir + "/feed.json", 0o755) == 0)
+        #expect(mkdir(dir + "/feed.json/inside", 0o755) == 0)
+        var store = FeedStore(directory: dir)
+        let problem = store.load()
+        #expect(problem?.contains("Cannot read the feed store") == true, "\(String(describing: problem))")
+        #expect(store.isUnreadable)
+        _ = store.merge([record(1, published: 1)], feedURL: "https://e.com/f", podcastTitle: nil, now: 5)
+        #expect(throws: SystemError.self) { try store.save() }
+        #expect(FileSystem.isDirectory(dir + "/feed.json/inside"))
+    }
 }
