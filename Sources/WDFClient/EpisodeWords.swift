@@ -37,6 +37,14 @@ public enum FeedTool {
         return tool
     }
 
+    /// The file the feed store records for the item `guid` (what `download --guid` saved), if any.
+    public static func downloadedFile(guid: String, environment: [String: String]) -> String? {
+        var store = FeedStore(directory: XDGPaths(environment: environment).stateDirectory)
+        _ = store.load()
+        guard let file = store.item(guid: guid)?.file, file.hasPrefix("/") else { return nil }
+        return file
+    }
+
     /// Runs `wdfplay-feed arguments…` on this terminal; throws when it fails (it said why).
     public static func run(_ arguments: [String], environment: [String: String]) throws(ClientError) {
         let tool = try path(environment: environment)

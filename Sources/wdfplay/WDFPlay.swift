@@ -48,7 +48,13 @@ struct WDFPlay: ParsableCommand {
                 guard let guid = error.detail?["guid"]?.stringValue, error.detail?["url"] != nil else { throw .refused(error) }
                 // `--guid=VALUE`: a guid may start with "-", which would read as an option on its own.
                 try FeedTool.run(["download", "--guid=\(guid)"], environment: environment)
-                return try client.call("play", arguments)
+                // Play what the daemon chose before the download, by its file: the same words asked
+                // again could now name two episodes (the new file's name may hold the number too).
+                guard let path = FeedTool.downloadedFile(guid: guid, environment: environment) else {
+                    return try client.call("play", arguments)
+                }
+                let chosen = arguments.filter { $0.0 != "episode" && $0.0 != "series" } + [("episode", .string(path))]
+                return try client.call("play", chosen)
             }
         }
         TerminalText.print(connection.json ? reply.serialized : StatusView.playLine(reply))

@@ -60,6 +60,29 @@ extension EndToEnd {
         }
     }
 
+    /// `wdfplay 1` names one episode before the download (the feed's #1); the downloaded file,
+    /// whose name holds a 1 as another file's does, would make the same words name two. It plays
+    /// what was chosen and fetched.
+    @Test func wdfplayPlaysTheEpisodeItDownloaded() async throws {
+        let server = try HTTPTestServer()
+        defer { server.stop() }
+        try await DaemonHarness.run("playsWhatItDownloaded", startDaemon: false) { h in
+            let library = h.directory.appendingPathComponent("library")
+            try FileManager.default.createDirectory(at: library, withIntermediateDirectories: true)
+            try EpisodeFiles.audio(of: "library/a.mp3").write(to: library.appendingPathComponent("Intro 1.mp3"))
+            let bonus = [UInt8](try EpisodeFiles.audio(of: "library/sub/d.mp3"))
+            let items = ["<item><title>Bonus #1</title><guid>bonus</guid>"
+                         + "<enclosure url=\"\(server.baseURL)/bonus\" length=\"\(bonus.count)\" type=\"audio/mpeg\"/></item>"]
+            server.set("/feed.xml", .bytes(Array(EndToEnd.hostileFeed(items).utf8), contentType: "application/rss+xml"))
+            server.set("/bonus", .bytes(bonus, contentType: "audio/mpeg"))
+            try h.writeConfig(EndToEnd.baseConfig + "library = \"\(library.path)\"\nfeed = \"\(server.baseURL)/feed.xml\"\n")
+            #expect(try await h.ctl(["sync"]).status == 0)
+            try await h.startDaemon()
+            let run = try await h.wdfplay(["1", "--json"])
+            #expect(run.status == 0 && run.json["episode"]["path"].string?.hasSuffix("/Bonus #1.mp3") == true, "\(run)")
+        }
+    }
+
     /// A feed whose store is over the old 16 MiB read limit (1,500 items with long notes): the
     /// next sync reads it back (no "first sync", the recorded download kept); a store that cannot
     /// be read at all is left alone and the sync refuses.
