@@ -19,6 +19,7 @@ extension EndToEnd {
             let items = [
                 EndToEnd.hostileItem(1, title: "Bonus", guid: "bonus-1", url: "\(base)/b1", length: first.count),
                 EndToEnd.hostileItem(2, title: "Bonus", guid: "bonus-2", url: "\(base)/b2", length: second.count),
+                "<item><title>&#x2E;&#x2D;Red&#x1B;]0;owned&#x7; Alert&#x202E;3pm.exe&#x85;/..\\x\(String(repeating: "é", count: 200))</title><guid>evil</guid><enclosure url=\"\(base)/b2\" type=\"audio/mpeg\"/></item>",
                 "<item><title>Korean War #3: Dashes</title><guid>--rf -x</guid><enclosure url=\"\(base)/three\" length=\"\(three.count)\" type=\"audio/mpeg\"/></item>",
             ]
             server.set("/feed.xml", .bytes(Array(EndToEnd.hostileFeed(items).utf8), contentType: "application/rss+xml"))
@@ -51,6 +52,16 @@ extension EndToEnd {
             #expect(lines.contains { $0.contains("\"bonus-1\"") && $0.contains("Bonus (2).mp3") }, "\(store)")
             #expect(lines.contains { $0.contains("\"bonus-2\"") && $0.contains("Bonus.mp3\"") }, "\(store)")
             #expect(EndToEnd.listing(library).keys.allSatisfy { !$0.hasSuffix(".part") }, "\(EndToEnd.listing(library))")
+
+            // A title full of controls, bidi overrides, slashes and length: a plain, short name.
+            let evil = try await download("evil")
+            #expect(evil.status == 0, "\(evil)")
+            let names = EndToEnd.listing(library).keys.filter { $0 != "Bonus.mp3" && $0 != "Bonus (2).mp3" }
+            #expect(names.count == 1, "\(names)")
+            for name in names {
+                #expect(name.hasPrefix("Red ]0;owned Alert 3pm.exe") && name.contains("-..-x") && name.hasSuffix(".mp3") && name.utf8.count <= 184, "\(name)")
+                #expect(!name.unicodeScalars.contains { [.control, .format].contains($0.properties.generalCategory) }, "\(name.debugDescription)")
+            }
 
             // `wdfplay 3`: its guid "--rf -x" is handed on as one value, the episode fetched and played.
             try await h.startDaemon()
