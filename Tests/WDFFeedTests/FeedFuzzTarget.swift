@@ -33,7 +33,7 @@ enum FeedFuzzTarget {
             _ = Int(chapter.start * 1000)
         }
         if let length = item.enclosureLength { precondition(length > 0 && length <= FeedRecord.maximumLength, "length \(length)") }
-        for n in [item.number, item.season].compactMap({ $0 }) { precondition(n > 0 && n <= FeedRecord.maximumNumber, "number \(n)") }
+        for n in [item.number, item.season].compactMap({ $0 }) { precondition(n >= 0 && n <= FeedRecord.maximumNumber, "number \(n)") }
         if let published = item.published { _ = FeedDate.day(published) }
         let stored = FeedRecord(json: item.json)
         precondition((stored?.duration == nil) == (item.duration == nil) && stored?.enclosureLength == item.enclosureLength
