@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "WDFNet", dependencies: ["WDFCore", "CCurl"]),
         .target(name: "WDFDaemon", dependencies: ["WDFCore", "WDFAudio", "CLinux"]),
         .target(name: "WDFClient", dependencies: [
-            "WDFCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "WDFCore", "CLinux", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The daemon parses its four flags itself: ArgumentParser and TOMLKit would bring
         // Foundation into a process that stays resident (see DaemonArguments).

@@ -4,12 +4,7 @@ import WDFCore
 /// `wdfctl episodes` and `wdfctl info` as text.
 public enum CatalogView {
     /// Columns of the terminal on standard output, nil when it is not a terminal.
-    public static var terminalWidth: Int? {
-        guard isatty(1) != 0 else { return nil }
-        var size = winsize()
-        guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 else { return nil }
-        return Int(size.ws_col)
-    }
+    public static var terminalWidth: Int? { TerminalSize.isTerminal ? TerminalSize.columns : nil }
 
     /// "new", "12:34 of 33:00", "played".
     public static func progress(_ item: JSON) -> String {
@@ -62,22 +57,29 @@ public enum CatalogView {
         var lines = [head]
         lines.reserveCapacity(items.count + 1)
         let showSeries = series == nil
-        let titles = items.map { showSeries ? ($0["title"]?.stringValue ?? "") : shortTitle($0) }
-        // Counting characters walks the text: once per title (10,000 of them in a large library).
-        let widths = titles.map(\.count)
-        let longest = widths.max() ?? 0
-        for (i, item) in items.enumerated() {
-            let number = item["number"]?.intValue.map { String($0) } ?? ""
+        let rows = items.map { item -> (number: String, title: String, length: String, date: String, state: String) in
             var state = progress(item)
             if item["downloaded"]?.boolValue == false { state += " · not downloaded" }
-            let date = item["date"]?.stringValue ?? ""
-            let left = pad(number, 4) + "  "
-            let right = "  " + pad(length(item), 8) + "  " + date.padding(10) + "  " + state
-            let room = width.map { max(12, $0 - left.count - right.count) } ?? Int.max
-            let column = min(longest, room)
-            let title = widths[i] <= column ? titles[i] + String(repeating: " ", count: column - widths[i])
-                : String(titles[i].prefix(column - 1)) + "…"
-            lines.append(left + title + right)
+            return (item["number"]?.intValue.map { String($0) } ?? "", showSeries ? (item["title"]?.stringValue ?? "") : shortTitle(item),
+                    length(item), item["date"]?.stringValue ?? "", state)
+        }
+        guard let width else {
+            // Piped: one episode a line, fields separated by tabs, nothing padded.
+            for row in rows { lines.append([row.number, row.title, row.length, row.date, row.state].joined(separator: "\t")) }
+            return lines.joined(separator: "\n")
+        }
+        // On a terminal: fixed columns measured in display cells (a CJK character or an emoji
+        // takes two), the same for every row whatever its progress text, within `width`.
+        let stateWidth = rows.map { DisplayWidth.of($0.state) }.max() ?? 0
+        let fixed = 4 + 2 + 2 + 8 + 2 + 10 + 2 + stateWidth
+        // Counting columns walks the text: once per title (10,000 of them in a large library).
+        let titleWidths = rows.map { DisplayWidth.of($0.title) }
+        let column = max(12, min(titleWidths.max() ?? 0, width - fixed))
+        for (i, row) in rows.enumerated() {
+            let title = titleWidths[i] <= column ? row.title + String(repeating: " ", count: column - titleWidths[i])
+                : DisplayWidth.padded(row.title, to: column)
+            lines.append(pad(row.number, 4) + "  " + title + "  " + pad(row.length, 8) + "  " + DisplayWidth.padded(row.date, to: 10)
+                         + "  " + row.state)
         }
         return lines.joined(separator: "\n")
     }
@@ -122,7 +124,7 @@ public enum CatalogView {
     }
 
     static func pad(_ text: String, _ width: Int) -> String {
-        String(repeating: " ", count: max(0, width - text.count)) + text
+        DisplayWidth.rightAligned(text, to: width)
     }
 
     /// Word-wraps each line to `width` columns; words longer than that (URLs) stay whole.
@@ -143,11 +145,5 @@ public enum CatalogView {
             if !current.isEmpty { out.append(current) }
             return out.joined(separator: "\n")
         }.joined(separator: "\n")
-    }
-}
-
-extension String {
-    func padding(_ width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }

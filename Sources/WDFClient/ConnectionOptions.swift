@@ -40,7 +40,7 @@ public struct ConnectionOptions: ParsableArguments {
             }
             return try body(client)
         } catch {
-            if !error.description.isEmpty { printError(error.description) }
+            error.report(json: json)
             throw ExitCode(error.exitCode)
         }
     }

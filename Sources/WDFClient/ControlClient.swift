@@ -74,7 +74,15 @@ public final class ControlClient {
         let id = nextID
         nextID += 1
         let request = JSON.object([("id", .number(Double(id))), ("command", .string(command))] + arguments)
-        try send(request)
+        do throws(ClientError) {
+            try send(request)
+        } catch {
+            // A daemon that refuses this connection says why in one line, then closes.
+            if let farewell = try? receive(), farewell["ok"]?.boolValue == false, let said = WireError(json: farewell["error"]) {
+                throw .refused(said)
+            }
+            throw error
+        }
         while true {
             let message = try receive()
             guard message["event"] == nil else { continue }  // events interleave with replies

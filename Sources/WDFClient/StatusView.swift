@@ -34,8 +34,9 @@ public enum StatusView {
         return line
     }
 
-    /// `wdfctl status`: title, time, bar with chapter ticks, chapter.
-    public static func status(_ status: JSON, width: Int = 40) -> String {
+    /// `wdfctl status`: title, time, bar with chapter ticks, chapter; the bar fills what
+    /// `columns` leaves of its line.
+    public static func status(_ status: JSON, columns: Int = TerminalSize.columns) -> String {
         let state = status["state"]?.stringValue ?? "stopped"
         guard state != "stopped", let episode = status["episode"], !episode.isNull else {
             var text = "■ stopped"
@@ -50,8 +51,11 @@ public enum StatusView {
         lines.append(head)
         var time = "  \(TimeFormat.clock(position))"
         if let duration, duration > 0 {
-            time += " / \(TimeFormat.clock(duration))  \(bar(position: position, duration: duration, ticks: chapterStarts(status), width: width))"
-            time += "  \(Int((position / duration * 100).rounded(.down)))%"
+            time += " / \(TimeFormat.clock(duration))  "
+            let percent = "  \(percentPlayed(position: position, duration: duration))%"
+            // "[" and "]" around the cells; at least 10 cells, else the line wraps.
+            let cells = max(10, columns - DisplayWidth.of(time) - DisplayWidth.of(percent) - 2 - 1)
+            time += bar(position: position, duration: duration, ticks: chapterStarts(status), width: cells) + percent
         }
         lines.append(time)
         if let chapter = chapterPhrase(status) {
@@ -69,13 +73,20 @@ public enum StatusView {
         return lines.joined(separator: "\n")
     }
 
+    /// 0…100, rounded down (a NaN or infinite ratio is 0).
+    static func percentPlayed(position: Double, duration: Double) -> Int {
+        let ratio = position / duration * 100
+        guard ratio.isFinite else { return 0 }
+        return Int(min(max(ratio, 0), 100).rounded(.down))
+    }
+
     static func chapterStarts(_ status: JSON) -> [Double] {
         status["chapter_starts"]?.arrayValue?.compactMap(\.doubleValue) ?? []
     }
 
     /// `[████████│░░░░░│░░░]`: played, unplayed, chapter starts as ticks.
     public static func bar(position: Double, duration: Double, ticks: [Double], width: Int) -> String {
-        guard duration > 0, width > 0 else { return "" }
+        guard duration > 0, width > 0, (position / duration).isFinite else { return "" }
         let filled = Int((min(max(position / duration, 0), 1) * Double(width)).rounded(.down))
         var cells = (0..<width).map { $0 < filled ? "█" : "░" }
         for tick in ticks where tick > 0 && tick < duration {
@@ -88,7 +99,7 @@ public enum StatusView {
     /// `wdfctl chapters`: number, start, length, title and source; the current one marked with
     /// ▶, bookmarks with ★, chapters a skip rule would skip with "(skipped)".
     public static func chapters(_ list: JSON) -> String {
-        guard let items = list.arrayValue, !items.isEmpty else { return "no chapters" }
+        guard let items = list.arrayValue, !items.isEmpty else { return "This episode has no chapters." }
         func pad(_ text: String, _ width: Int) -> String { String(repeating: " ", count: max(0, width - text.count)) + text }
         return items.map { item in
             let mark = item["current"]?.boolValue == true ? "▶" : item["bookmark"]?.boolValue == true ? "★" : " "
@@ -107,24 +118,6 @@ public enum StatusView {
 extension String {
     /// "show_notes" → "show notes".
     func replacingUnderscores() -> String { String(map { $0 == "_" ? " " : $0 }) }
-}
-
-extension StatusView {
-    /// One line for `wdfctl follow`.
-    public static func eventLine(_ event: String, _ data: JSON) -> String {
-        let position = TimeFormat.clock(data["position"]?.doubleValue ?? 0)
-        let title = data["episode"]?["title"]?.stringValue ?? ""
-        switch event {
-        case "state": return "\(data["state"]?.stringValue ?? "?") \(position) \(title)"
-        case "seek": return "seek \(position)" + (chapterPhrase(data).map { " " + $0 } ?? "")
-        case "chapter": return "chapter \(position)" + (chapterPhrase(data).map { " " + $0.dropFirst("chapter ".count) } ?? " none")
-        case "end": return "end \(title)"
-        case "output_lost": return "output lost at \(position): \(data["output_error"]?.stringValue ?? "")"
-        case "skip": return "skip \"\(data["chapter"]?["title"]?.stringValue ?? "")\" to \(TimeFormat.clock(data["to"]?.doubleValue ?? 0))"
-        case "sleep": return "sleep " + sleepLine(data)
-        default: return "\(event) \(data.serialized)"
-        }
-    }
 }
 
 extension StatusView {

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Where wdfplay keeps things, after the XDG Base Directory specification.
 public struct XDGPaths: Sendable, Equatable {
     public var home: String
@@ -14,7 +16,9 @@ public struct XDGPaths: Sendable, Equatable {
             if let value = env[key], value.hasPrefix("/") { return value }
             return fallback
         }
-        let runtime = dir("XDG_RUNTIME_DIR", "/tmp/wdfplay-\(env["USER"] ?? "user")")
+        // Without $XDG_RUNTIME_DIR: a folder in /tmp of this user's own, named by the uid (a
+        // $USER may be unset or name someone else).
+        let runtime = dir("XDG_RUNTIME_DIR", "/tmp/wdfplay-\(getuid())")
         runtimeDirectory = runtime + "/wdfplay"
         stateDirectory = dir("XDG_STATE_HOME", home + "/.local/state") + "/wdfplay"
         configFile = dir("XDG_CONFIG_HOME", home + "/.config") + "/wdfplay/config.toml"

@@ -15,7 +15,15 @@ extension Daemon {
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
             guard let uid = UnixSocket.peerUID(fd), uid == getuid() else {
-                log.warning("refused a connection from uid \(UnixSocket.peerUID(fd).map(String.init) ?? "unknown") (only uid \(getuid()) may control this daemon)")
+                let peer = UnixSocket.peerUID(fd).map(String.init) ?? "unknown"
+                log.warning("refused a connection from uid \(peer) (only uid \(getuid()) may control this daemon)")
+                // One line that says why, before closing (best effort: the socket is new and
+                // empty, so the line fits in its buffer; a peer that is gone does not matter).
+                let refusal = reply(id: .null, error: WireError(
+                    "permission_denied",
+                    "wdfplayd here runs as uid \(getuid()) and answers only that user; this connection came from uid \(peer)."))
+                var line = Array(refusal.serialized.utf8) + [0x0A]
+                _ = line.withUnsafeMutableBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
                 close(fd)
                 continue
             }

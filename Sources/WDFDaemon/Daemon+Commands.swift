@@ -31,6 +31,8 @@ extension Daemon {
          { d, r, _ throws(WireError) in try d.sleepCommand(r) }),
         ("stop", "stop playing (the position is kept)", { d, _, _ throws(WireError) in d.stop() }),
         ("quit", "save and exit the daemon", { d, _, _ throws(WireError) in d.quit() }),
+        ("reload", "read the config file again, as SIGHUP does; a bad file is refused and the settings in effect kept",
+         { d, _, _ throws(WireError) in try d.reloadCommand() }),
         ("subscribe", "push events (state, seek, chapter, end, output_lost) to this connection",
          { _, _, s throws(WireError) in s.subscribed = true; return ["subscribed": true] }),
         ("unsubscribe", "stop pushing events", { _, _, s throws(WireError) in s.subscribed = false; return ["subscribed": false] }),

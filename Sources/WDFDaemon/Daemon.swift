@@ -96,7 +96,8 @@ public final class Daemon {
             listening = inherited
             socketFromSystemd = true
         } else {
-            listening = try UnixSocket.listen(at: socketPath)
+            listening = try UnixSocket.listen(at: socketPath,
+                                              privateDirectory: FileSystem.directoryName(socketPath) == paths.runtimeDirectory)
         }
         let createdSocket = !socketFromSystemd
         let playerEvents: Mailbox<PlayerEvent>
@@ -330,7 +331,9 @@ public final class Daemon {
         }
     }
 
-    func reloadConfig() {
+    /// Reads the config file again; nil when it was read, else why not (the old settings stay).
+    @discardableResult
+    func reloadConfig() -> DaemonError? {
         do {
             config = try ConfigReader.load(path: configPath, environment: options.environment)
             skipRules = SkipRules(patterns: config.skipChapters)
@@ -338,9 +341,19 @@ public final class Daemon {
                           environment: options.environment)
             log.info("reloaded \(configPath)")
             if nowPlaying != nil { queueNext() }
+            return nil
         } catch {
             log.error("\(error.message) Keeping the previous configuration.")
+            return error
         }
+    }
+
+    /// The `reload` command: SIGHUP's reload, with a refusal that says what is wrong in the file.
+    func reloadCommand() throws(WireError) -> JSON {
+        if let error = reloadConfig() {
+            throw WireError("bad_config", "\(error.message) The settings in effect are kept.")
+        }
+        return ["reloaded": .string(configPath)]
     }
 
     private func shutdown() {

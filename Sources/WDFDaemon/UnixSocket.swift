@@ -30,13 +30,16 @@ enum UnixSocket {
 
     /// Binds and listens on `path` (directory made 0700, socket 0600). A socket file nobody
     /// answers on is a leftover of a killed daemon and is replaced; a live one is an error.
-    static func listen(at path: String) throws(DaemonError) -> Int32 {
+    /// `privateDirectory`: the folder is wdfplay's own (the default one), so one found open to
+    /// others (0755) is tightened to 0700, and one owned by another uid is refused.
+    static func listen(at path: String, privateDirectory: Bool = false) throws(DaemonError) -> Int32 {
         let directory = FileSystem.directoryName(path)
         do {
             try FileSystem.makeDirectory(directory, mode: 0o700)
         } catch {
             throw DaemonError("Cannot create the socket directory \(directory): \(error.reason).")
         }
+        if privateDirectory { try makePrivate(directory) }
         if FileSystem.exists(path) {
             if isLive(path) {
                 throw DaemonError("Another wdfplayd is already running on \(path).")
@@ -67,6 +70,21 @@ enum UnixSocket {
             throw DaemonError("Cannot listen on \(path): \(error.reason).")
         } catch {
             throw DaemonError("Cannot listen on \(path): \(error).")
+        }
+    }
+
+    /// Makes `directory` 0700 if it is ours; refuses one that belongs to someone else.
+    static func makePrivate(_ directory: String) throws(DaemonError) {
+        var st = stat()
+        guard lstat(directory, &st) == 0 else {
+            throw DaemonError("Cannot inspect the socket directory \(directory): \(String(cString: strerror(errno))).")
+        }
+        guard (st.st_mode & S_IFMT) == S_IFDIR else { throw DaemonError("The socket directory \(directory) is not a folder.") }
+        guard st.st_uid == getuid() else {
+            throw DaemonError("The socket directory \(directory) belongs to uid \(st.st_uid), not to this user (uid \(getuid())); remove it or set $XDG_RUNTIME_DIR.")
+        }
+        if st.st_mode & 0o077 != 0, chmod(directory, 0o700) != 0 {
+            throw DaemonError("Cannot make the socket directory \(directory) private (0700): \(String(cString: strerror(errno))).")
         }
     }
 

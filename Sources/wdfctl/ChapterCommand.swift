@@ -5,8 +5,9 @@ import WDFCore
 struct ChapterCommand: SimpleCommand {
     static let configuration = CommandConfiguration(
         commandName: "chapter", abstract: "Go to chapter N (1-based), or to the first chapter whose title contains TEXT.")
-    @Argument(help: ArgumentHelp("A chapter number, or text from its title (any case).", valueName: "N|TEXT"))
-    var chapter: String
+    @Argument(help: ArgumentHelp("A chapter number, or words from its title (any case).", valueName: "N|TEXT"))
+    var words: [String] = []
+    var chapter: String { words.joined(separator: " ") }
     @OptionGroup var connection: ConnectionOptions
     var command: String { "chapter" }
     var arguments: [(String, JSON)] {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import WDFClient
+import WDFCore
 
 struct Prev: SimpleCommand {
     static let configuration = CommandConfiguration(
@@ -7,4 +8,6 @@ struct Prev: SimpleCommand {
         aliases: ["previous"])
     @OptionGroup var connection: ConnectionOptions
     var command: String { "prev" }
+
+    func explain(_ error: WireError) -> WireError { explainNoChapters(error, command: "prev") }
 }

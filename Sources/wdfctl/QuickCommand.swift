@@ -29,11 +29,16 @@ enum QuickCommand {
         let environment = Environment.current
         let socket = XDGPaths(environment: environment).socketPath(override: socketOverride, environment: environment)
         do throws(ClientError) {
-            let reply = try ControlClient(socketPath: socket).call(command)
+            let reply: JSON
+            do throws(ClientError) {
+                reply = try ControlClient(socketPath: socket).call(command)
+            } catch let .refused(error) {
+                throw .refused(explainNoChapters(error, command: command))
+            }
             TerminalText.print(json ? reply.serialized : StatusView.status(reply))
             return 0
         } catch {
-            printError(error.description)
+            error.report(json: json)
             return error.exitCode
         }
     }

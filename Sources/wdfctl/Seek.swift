@@ -2,28 +2,41 @@ import ArgumentParser
 import WDFClient
 import WDFCore
 
-struct Seek: SimpleCommand {
+struct Seek: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Go to a time: SS, MM:SS or HH:MM:SS; +30 or -15 (also +1:30) to move relative.")
+        abstract: "Go to a time: SS, MM:SS, HH:MM:SS, 1m30s or 50%; +30, -15, +1m or -10% to move relative.",
+        discussion: "A negative time is read as a time, not an option: `wdfctl seek -15` and `wdfctl seek -- -15` both go back 15 s.")
     // `.allUnrecognized` lets `-15` through as the time instead of an unknown option.
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("Where to go.", valueName: "TIME"))
     var times: [String] = []
     @OptionGroup var connection: ConnectionOptions
-    var time: String { times.first ?? "" }
-    var command: String { "seek" }
+    /// The words given, without a `--` that ends the options.
+    var words: [String] { times.filter { $0 != "--" } }
 
     func validate() throws {
-        guard times.count == 1 else { throw ValidationError("Give one time: SS, MM:SS, HH:MM:SS, or +SS / -SS.") }
-        if TimeFormat.parse(time) == nil {
-            throw ValidationError("\"\(time)\" is not a time; use SS, MM:SS, HH:MM:SS, or +SS / -SS.")
+        guard words.count == 1 else { throw ValidationError("Give one time: SS, MM:SS, HH:MM:SS, 1m30s, 50%, or +30 / -15.") }
+        if TimeFormat.parseSeek(words[0]) == nil {
+            throw ValidationError("\"\(words[0])\" is not a time; use SS, MM:SS, HH:MM:SS, 1m30s, 50%, or +30 / -15.")
         }
     }
 
-    var arguments: [(String, JSON)] {
-        switch TimeFormat.parse(time) {
-        case let .absolute(seconds)?: return [("position", .number(seconds))]
-        case let .relative(seconds)?: return [("offset", .number(seconds))]
-        case nil: return []
+    func run() throws {
+        let target = TimeFormat.parseSeek(words[0])
+        let reply = try connection.run { client throws(ClientError) in
+            switch target {
+            case let .time(.absolute(seconds))?: return try client.call("seek", [("position", .number(seconds))])
+            case let .time(.relative(seconds))?: return try client.call("seek", [("offset", .number(seconds))])
+            case let .percent(share, relative)?:
+                // A share of the episode: its length comes from the status.
+                let status = try client.call("status")
+                guard let duration = status["duration"]?.doubleValue, duration > 0 else {
+                    throw .refused(WireError("nothing_playing", "Nothing is playing, so \(words[0]) of it is nowhere."))
+                }
+                let seconds = (duration * share / 100 * 1000).rounded() / 1000
+                return try client.call("seek", relative ? [("offset", .number(seconds))] : [("position", .number(seconds))])
+            case nil: throw .refused(WireError.badArgument("\"\(words[0])\" is not a time."))
+            }
         }
+        TerminalText.print(connection.json ? reply.serialized : StatusView.status(reply))
     }
 }

@@ -46,6 +46,9 @@ struct Sleep: ParsableCommand {
         if let when, !["off", "chapter", "episode"].contains(when.lowercased()), Sleep.seconds(when) == nil {
             throw ValidationError("\"\(when)\" is not a duration (20m, 90s, 1h30m), chapter, episode or off.")
         }
+        if let when, let seconds = Sleep.seconds(when), seconds > 24 * 3600 {
+            throw ValidationError("A sleep timer can be at most 24 hours; \(when) is longer.")
+        }
     }
 
     func run() throws {

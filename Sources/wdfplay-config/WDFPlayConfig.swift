@@ -10,8 +10,11 @@ struct WDFPlayConfig: ParsableCommand {
         abstract: "Check config.toml and print the settings wdfplay will use.",
         discussion: """
             Reads $XDG_CONFIG_HOME/wdfplay/config.toml (or --file). A mistake is reported as one line \
-            naming the file, line and key, with exit status 1. wdfplayd runs this program to read its \
-            configuration. Every key and its default is documented in the config.toml the project ships.
+            naming the file, line and key, with exit status 1; so is a --file that does not exist (without \
+            --file, no file means all defaults). A setting that parses but will not work as it stands (a \
+            library folder that does not exist, an audio_device the sound server does not have) is a \
+            warning naming the key, on stderr. wdfplayd runs this program to read its configuration. \
+            Every key and its default is documented in wdfplay.conf(5) and the config.toml the project ships.
             """,
         version: wdfplayVersion)
 
@@ -24,6 +27,10 @@ struct WDFPlayConfig: ParsableCommand {
     func run() throws {
         let environment = Environment.current
         let path = file ?? Config.defaultPath(environment: environment)
+        if let file, !FileSystem.exists(file) {
+            printError("\(file) does not exist; without --file, \(Config.defaultPath(environment: environment)) is read (absent: all defaults).")
+            throw ExitCode(1)
+        }
         let config: Config
         do {
             config = try Config.load(path: path)
@@ -35,6 +42,7 @@ struct WDFPlayConfig: ParsableCommand {
             TerminalText.print(config.json.serialized)
             return
         }
+        for warning in ConfigWarnings.check(config) { printError("warning: \(path): \(warning)") }
         TerminalText.print("# \(path)\(FileSystem.exists(path) ? "" : " (absent: all defaults)")")
         if case let .object(pairs) = config.json {
             for (key, value) in pairs where key != "library_is_default" {

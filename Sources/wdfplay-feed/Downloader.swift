@@ -107,6 +107,8 @@ struct Downloader {
                 continue
             }
             let synced = fsync(fd) == 0
+            var written = stat()
+            if fstat(fd, &written) == 0 { progress?.complete(bytes: Int(written.st_size)) }
             close(fd)
             if !synced { throw DownloadError("Cannot write \(part): \(String(cString: strerror(errno))).") }
             lastError = nil

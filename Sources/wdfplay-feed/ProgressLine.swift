@@ -8,6 +8,7 @@ final class ProgressLine {
     let title: String
     let live = isatty(2) != 0
     private var drawn = false
+    private var last: TransferProgress?
 
     init(title: String) {
         self.title = title
@@ -15,6 +16,7 @@ final class ProgressLine {
 
     func show(_ progress: TransferProgress) {
         guard live else { return }
+        last = progress
         TerminalText.redrawError(ProgressLine.text(progress))
         drawn = true
     }
@@ -35,6 +37,15 @@ final class ProgressLine {
             }
         }
         return line
+    }
+
+    /// The last redraw of a download that finished: `bytes` is all of it (libcurl's last
+    /// progress call may come before the last bytes, which left the line at 99%).
+    func complete(bytes: Int) {
+        guard live, var final = last else { return }
+        final.bytes = bytes
+        if let total = final.total, total < bytes { final.total = bytes }
+        show(final)
     }
 
     func finish() {
