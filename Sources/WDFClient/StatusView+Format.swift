@@ -6,14 +6,14 @@ extension StatusView {
     /// The fields `--format` knows, with what each holds (the manual and `--help` list them).
     public static let formatFields: [(name: String, meaning: String)] = [
         ("state", "playing, paused or stopped"),
-        ("symbol", "▶, ⏸ or ■"),
+        ("symbol", "a play, pause or stop sign"),
         ("title", "the episode's title"),
         ("series", "its series"),
         ("number", "its number in the series"),
         ("position", "where you are (M:SS or H:MM:SS)"),
         ("length", "the episode's length"),
         ("remaining", "the time left"),
-        ("percent", "how much has been heard, 0–100"),
+        ("percent", "how much has been heard, 0 to 100"),
         ("chapter", "the chapter's title"),
         ("chapter_number", "the chapter's number"),
         ("chapters", "how many chapters the episode has"),
@@ -57,7 +57,7 @@ extension StatusView {
         if let count = status["chapters_count"]?.intValue, count > 0, let number = status["chapter"]?["number"]?.intValue {
             line += " [\(number)/\(count) \(status["chapter"]?["title"]?.stringValue ?? "")]"
         }
-        if let sleep = status["sleep"], !sleep.isNull, sleep["mode"]?.stringValue != "off" { line += " ☾ " + field("sleep", status) }
+        if let sleep = status["sleep"], !sleep.isNull, sleep["mode"]?.stringValue != "off" { line += " (sleep " + field("sleep", status) + ")" }
         return line
     }
 

@@ -6,7 +6,8 @@ struct Episodes: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List the episodes of a series: number, title, length, date and progress.",
         discussion: "Without SERIES: the current series (config `series`, else that of the last episode played).")
-    @Argument(help: ArgumentHelp("A series name (any case; a unique beginning is enough).", valueName: "SERIES"))
+    @Argument(help: ArgumentHelp("A series name (any case; a unique beginning is enough).", valueName: "SERIES"),
+              completion: .custom(EpisodeCompletion.seriesWords))
     var series: [String] = []
     @Flag(help: "Every episode of every series.")
     var all = false
@@ -25,7 +26,7 @@ struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "An episode's page: title, date, length, chapters and show notes.",
         discussion: "EPISODE as for wdfplay (6, \"korean war\" 6, next, title words, a file); none: the episode in play, else the last one.")
-    @Argument(help: ArgumentHelp("The episode (default: the one in play).", valueName: "EPISODE"))
+    @Argument(help: ArgumentHelp("The episode (default: the one in play).", valueName: "EPISODE"), completion: .custom(EpisodeCompletion.candidates))
     var words: [String] = []
     @OptionGroup var connection: ConnectionOptions
 
@@ -39,7 +40,7 @@ struct Info: ParsableCommand {
 struct Played: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Mark an episode played (it is marked by itself when heard to within 30 s of the end).")
-    @Argument(help: ArgumentHelp("The episode, as for wdfplay (default: the one in play).", valueName: "EPISODE"))
+    @Argument(help: ArgumentHelp("The episode, as for wdfplay (default: the one in play).", valueName: "EPISODE"), completion: .custom(EpisodeCompletion.candidates))
     var words: [String] = []
     @OptionGroup var connection: ConnectionOptions
 
@@ -51,7 +52,7 @@ struct Played: ParsableCommand {
 struct Unplayed: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Mark an episode new again: its played mark and saved position are forgotten.")
-    @Argument(help: ArgumentHelp("The episode, as for wdfplay.", valueName: "EPISODE"))
+    @Argument(help: ArgumentHelp("The episode, as for wdfplay.", valueName: "EPISODE"), completion: .custom(EpisodeCompletion.candidates))
     var words: [String] = []
     @OptionGroup var connection: ConnectionOptions
 
@@ -83,7 +84,7 @@ struct Sync: ParsableCommand {
             `systemctl --user enable --now wdfplay-sync.timer` runs that twice a day.
             """)
     @Option(help: ArgumentHelp("Download after syncing: `new` (episodes first seen now, and earlier ones that failed) or `none`.",
-                               valueName: "WHICH"))
+                               valueName: "WHICH"), completion: .list(["new", "none"]))
     var download: String?
     @Flag(help: "Print the result as JSON.")
     var json = false
@@ -99,7 +100,7 @@ struct Sync: ParsableCommand {
 struct Download: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Download an episode known from the feed into the library, with progress; a cut download resumes.")
-    @Argument(help: ArgumentHelp("The episode: N, SERIES N, or title words.", valueName: "EPISODE"))
+    @Argument(help: ArgumentHelp("The episode: N, SERIES N, or title words.", valueName: "EPISODE"), completion: .custom(EpisodeCompletion.candidates))
     var words: [String] = []
     @Flag(help: "Print the result as JSON.")
     var json = false

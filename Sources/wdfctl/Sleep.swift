@@ -8,7 +8,8 @@ struct Sleep: ParsableCommand {
         discussion: "A short fade-out comes first; playback resumes where the fade began.")
 
     @Argument(help: ArgumentHelp("20m, 45s, 1h30m, a number of minutes, chapter, episode or off; nothing shows the timer.",
-                                 valueName: "WHEN"))
+                                 valueName: "WHEN"),
+              completion: .list(["chapter", "episode", "off", "10m", "20m", "30m", "45m", "1h"]))
     var when: String?
 
     @OptionGroup var connection: ConnectionOptions

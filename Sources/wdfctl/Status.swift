@@ -10,7 +10,7 @@ struct Status: ParsableCommand {
             replaced: \(StatusView.formatFields.map { "{{\($0.name)}} (\($0.meaning))" }.joined(separator: ", ")). \
             A field with no value (no chapters, nothing playing) is empty.
             """)
-    @Flag(help: "One line: ▶ title position/length [chapter], for status bars.")
+    @Flag(help: "One line for status bars: the state sign, title, position/length and chapter.")
     var short = false
     @Option(help: ArgumentHelp("Print this instead, e.g. '{{title}} {{position}}/{{length}} {{chapter}}'.", valueName: "FORMAT"))
     var format: String?

@@ -17,7 +17,8 @@ struct WDFPlay: ParsableCommand {
         version: wdfplayVersion)
 
     @Argument(help: ArgumentHelp("Episode: N, SERIES N, next, title words, a series, or an MP3 file; nothing for the last one.",
-                                 valueName: "episode"))
+                                 valueName: "episode"),
+              completion: .custom(EpisodeCompletion.candidates))
     var words: [String] = []
 
     @Option(help: ArgumentHelp("Start at TIME (SS, MM:SS or HH:MM:SS) instead of the saved position.", valueName: "TIME"))

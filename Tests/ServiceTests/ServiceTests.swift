@@ -121,6 +121,7 @@ struct ServiceTests {
                          "\(prefix)/share/fish/vendor_completions.d/\(p).fish"]
         }
         expected += ["wdfplay", "wdfctl", "wdfplayd", "wdfplay-config", "wdfplay-feed"].map { "\(prefix)/share/man/man1/\($0).1" }
+        expected.append("\(prefix)/share/man/man5/wdfplay.conf.5")
         expected += ["\(prefix)/share/wdfplay/demo/Korean War 06 - Sino-Soviet Talks Part 2.mp3", "\(home)/.config/wdfplay/config.toml"]
         for path in expected {
             #expect(FileManager.default.fileExists(atPath: path), "missing \(path)")
@@ -137,6 +138,7 @@ struct ServiceTests {
             let man = try ServiceTests.run(["man", "-l", "\(prefix)/share/man/man1/\(page).1"], environment: ["MANPAGER": "cat", "PAGER": "cat"])
             #expect(man.status == 0 && man.output.uppercased().contains(page.uppercased()), "man \(page): \(man.error)")
         }
+        try ServiceTests.checkManualsAndCompletions(prefix: prefix, home: home)
 
         // A config the user edited is kept; everything else install added goes.
         let uninstalled = try ServiceTests.run(["Scripts/uninstall"], environment: [

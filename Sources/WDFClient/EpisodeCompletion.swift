@@ -1,0 +1,97 @@
+import Glibc
+import WDFCore
+
+/// What the shells complete for an episode (`wdfplay <TAB>`, `wdfctl info <TAB>`): `next`, the
+/// numbers of the current series, series names word by word and then their numbers, asked of
+/// the daemon when it runs (never started for this); and MP3 files and folders.
+public enum EpisodeCompletion {
+    /// ArgumentParser's custom completion: `words` is the whole command line, `index` the word
+    /// being completed, `prefix` what of it is typed.
+    @Sendable public static func candidates(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
+        var typed: [String] = []
+        var socket: String?
+        // wdfctl's first word is its command (info, played…), not part of the episode.
+        var commandToSkip = words.first.map { FileSystem.baseName($0) == "wdfctl" } ?? false
+        var i = 1
+        while i < min(index, words.count) {
+            let word = words[i]
+            i += 1
+            if word == "--socket" || word == "--from" {
+                if word == "--socket", i < words.count { socket = words[i] }
+                i += 1
+            } else if word.hasPrefix("--socket=") {
+                socket = String(word.dropFirst("--socket=".count))
+            } else if !word.hasPrefix("-") {
+                if commandToSkip { commandToSkip = false } else { typed.append(word) }
+            }
+        }
+        var out = fromDaemon(typed: typed.map { $0.lowercased() }, socket: socket)
+        if typed.isEmpty { out += files(prefix) }
+        return out.filter { $0.lowercased().hasPrefix(prefix.lowercased()) }
+    }
+
+    static func fromDaemon(typed: [String], socket: String?) -> [String] {
+        let environment = Environment.current
+        let path = XDGPaths(environment: environment).socketPath(override: socket, environment: environment)
+        guard let client = try? ControlClient(socketPath: path, timeoutSeconds: 2),
+              let current = try? client.call("episodes") else { return [] }
+        let seriesNames = current["series_names"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        var out: [String] = []
+        if typed.isEmpty {
+            out.append("next")
+            out += numbers(current)
+        }
+        for name in seriesNames {
+            let nameWords = name.lowercased().split(separator: " ").map(String.init)
+            if typed.count < nameWords.count, Array(nameWords.prefix(typed.count)) == typed {
+                out.append(nameWords[typed.count])
+            } else if typed == nameWords, let list = try? client.call("episodes", [("series", .string(name))]) {
+                out += numbers(list)
+            }
+        }
+        return out
+    }
+
+    static func numbers(_ list: JSON) -> [String] {
+        (list["episodes"]?.arrayValue ?? []).compactMap { $0["number"]?.intValue.map(String.init) }
+    }
+
+    /// MP3 files and folders beside what is typed (`~/x/ep` lists `~/x`).
+    static func files(_ prefix: String) -> [String] {
+        let slash = prefix.lastIndex(of: "/")
+        let shown = slash.map { String(prefix[...$0]) } ?? ""
+        let directory = shown.isEmpty ? "." : XDGPaths(environment: Environment.current).expandingTilde(shown)
+        guard let handle = opendir(directory) else { return [] }
+        defer { closedir(handle) }
+        var out: [String] = []
+        while let entry = readdir(handle), out.count < 1000 {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name.hasPrefix(".") && !(slash.map { prefix[prefix.index(after: $0)...] } ?? Substring(prefix)).hasPrefix(".") { continue }
+            if name == "." || name == ".." { continue }
+            if FileSystem.isDirectory(directory + "/" + name) {
+                out.append(shown + name + "/")
+            } else if name.lowercased().hasSuffix(".mp3") {
+                out.append(shown + name)
+            }
+        }
+        return out.sorted()
+    }
+}
+
+extension EpisodeCompletion {
+    /// `wdfctl episodes <TAB>`: the words of the series names, in order.
+    @Sendable public static func seriesWords(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
+        let typed = words.prefix(min(index, words.count)).dropFirst(2).filter { !$0.hasPrefix("-") }.map { $0.lowercased() }
+        let environment = Environment.current
+        let path = XDGPaths(environment: environment).socketPath(override: nil, environment: environment)
+        guard let client = try? ControlClient(socketPath: path, timeoutSeconds: 2),
+              let current = try? client.call("episodes") else { return [] }
+        return (current["series_names"]?.arrayValue?.compactMap(\.stringValue) ?? []).compactMap { name in
+            let nameWords = name.lowercased().split(separator: " ").map(String.init)
+            guard typed.count < nameWords.count, Array(nameWords.prefix(typed.count)) == typed else { return nil }
+            return nameWords[typed.count]
+        }.filter { $0.hasPrefix(prefix.lowercased()) }
+    }
+}
