@@ -2,7 +2,7 @@ import ArgumentParser
 import WDFClient
 
 /// What `wdfctl` does with its words before the argument parser sees them: options given before
-/// the command (`wdfctl --json status`) move after it, no command at all means `status` (as
+/// the command (`wdfctl --json status`) move just after it, no command at all means `status` (as
 /// `mpc` alone does), and a mistyped command gets a "did you mean".
 enum CommandWords {
     enum Outcome: Equatable {
@@ -60,7 +60,8 @@ enum CommandWords {
                 return .usage("`wdfctl play` resumes what is paused; to play an episode, run `wdfplay \(words.joined(separator: " "))`.")
             }
         }
-        return .run(Array(rest) + globals)
+        // Right after the command name, so that they stay before a `--` (`seek -- -15`).
+        return .run([command] + globals + rest.dropFirst())
     }
 
     /// The name nearest to `word` by edit distance, when it is near enough to be a typo.

@@ -231,9 +231,9 @@ final class DaemonHarness: @unchecked Sendable {
     /// A raw connection to the control socket.
     func connect() throws -> ControlConnection { try ControlConnection(path: socketPath) }
 
-    /// `wdfctl follow --json`, read line by line until the test ends.
-    func follow() async throws -> LineStream {
-        let stream = try LineStream(binaries.wdfctl, ["follow", "--json"], environment: environment, scratch: directory)
+    /// `wdfctl follow --json` (or with `arguments`), read line by line until the test ends.
+    func follow(_ arguments: [String] = ["--json"]) async throws -> LineStream {
+        let stream = try LineStream(binaries.wdfctl, ["follow"] + arguments, environment: environment, scratch: directory)
         lock.withLock { streams.append(stream) }
         return stream
     }
