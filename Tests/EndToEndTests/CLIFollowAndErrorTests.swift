@@ -149,3 +149,36 @@ extension EndToEnd {
         }
     }
 }
+
+extension EndToEnd {
+    /// A client of another uid (here root, which may connect to any socket, talking to a daemon
+    /// that runs as nobody) is told why it is refused instead of "Broken pipe".
+    @Test(.enabled(if: getuid() == 0, "needs root to run the daemon as another user"))
+    func aClientOfAnotherUserIsToldWhyItIsRefused() async throws {
+        try await DaemonHarness.run("clientOfAnotherUser", startDaemon: false) { h in
+            let nobody: uid_t = 65534
+            let world = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("wdf-uid-\(UUID().uuidString.prefix(8))")
+            defer { try? FileManager.default.removeItem(at: world) }
+            try FileManager.default.createDirectory(at: world.appendingPathComponent("home"), withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o755])
+            for path in [world.path, world.appendingPathComponent("home").path] { #expect(chown(path, nobody, nobody) == 0) }
+            let socket = world.appendingPathComponent("ctl.sock").path
+            let environment = ["HOME": world.appendingPathComponent("home").path, "PATH": "/usr/bin:/bin",
+                               "XDG_RUNTIME_DIR": world.appendingPathComponent("run").path]
+            let daemon = try ChildProcess.spawn("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups",
+                                                                     h.binaries.wdfplayd.path, "--socket", socket],
+                                                environment: environment, stdout: .file(h.daemonLogFile.path), stderr: .file(h.daemonLogFile.path))
+            defer { Task { await daemon.stop() } }
+            _ = try await Deadline.await("the daemon's socket", until: { _ in FileManager.default.fileExists(atPath: socket) ? true : nil },
+                                         timeout: 10)
+            let refused = try await ChildProcess.run(h.binaries.wdfctl, ["--socket", socket, "status"], environment: h.environment,
+                                                     scratch: h.directory)
+            #expect(refused.status == 1, "\(refused)")
+            #expect(refused.stderr.contains("runs as uid 65534 and answers only that user; this connection came from uid 0"), "\(refused)")
+            #expect(!refused.stderr.contains("Broken pipe"), "\(refused)")
+            let json = try await ChildProcess.run(h.binaries.wdfctl, ["chapters", "--json", "--socket", socket], environment: h.environment,
+                                                  scratch: h.directory)
+            #expect(json.json["error"]["code"].string == "permission_denied", "\(json)")
+        }
+    }
+}

@@ -201,6 +201,9 @@ extension EndToEnd {
             #expect(first.stdout.contains("new: #1 Korean War #1: First Steps (2018-01-10)"), "\(first)")
             #expect(first.stdout.contains("First sync of this feed: only the newest episode is downloaded"), "\(first)")
             #expect(first.stdout.contains("kB/s") && first.stdout.contains("left") && first.stdout.contains("%"), "\(first)")
+            // The bar's last redraw, once the file is complete, says 100% (issue 12: it stopped at 99%).
+            let lastDraw = first.stdout.components(separatedBy: "\r\u{1B}[K").last?.components(separatedBy: "\n").first ?? ""
+            #expect(lastDraw.contains(" 100%"), "last progress line: \(lastDraw)")
             #expect(first.stdout.contains("Saved \(library.path)/Korean War #2 - Second Thoughts.mp3"), "\(first)")
             #expect(try Data(contentsOf: library.appendingPathComponent("Korean War #2 - Second Thoughts.mp3")) == Data(two))
             let fetched = server.requests().map(\.path).filter { $0.hasPrefix("/audio/") }

@@ -23,25 +23,45 @@ struct CatalogViewTests {
                 item(7, "Korean War #7: Inchon", duration: 2400, date: nil, downloaded: false, estimated: true),
             ],
         ]
-        let wide = CatalogView.episodes(reply, width: nil).split(separator: "\n").map(String.init)
-        #expect(wide[0] == "Korean War — 3 episodes (1 played, 1 in progress, 1 not downloaded)")
-        #expect(wide[1].hasPrefix("   5  Sino-Soviet Talks Part 1  "), "\(wide[1])")
-        #expect(wide[1].hasSuffix("33:00  2018-01-31  played"), "\(wide[1])")
-        #expect(wide[2].hasSuffix("12:34 of 33:00"), "\(wide[2])")
-        #expect(wide[3].hasSuffix("~40:00" + String(repeating: " ", count: 14) + "new · not downloaded"), "\(wide[3])")
-        // The title column is as wide as the longest title, so the columns after it line up.
+        // Piped: no padding, tab-separated fields, whole titles.
+        let piped = CatalogView.episodes(reply, width: nil).split(separator: "\n").map(String.init)
+        #expect(piped[0] == "Korean War — 3 episodes (1 played, 1 in progress, 1 not downloaded)")
+        #expect(piped[1] == "5\tSino-Soviet Talks Part 1\t33:00\t2018-01-31\tplayed", "\(piped[1])")
+        #expect(piped[2].hasSuffix("Panmunjom\t33:00\t2018-01-31\t12:34 of 33:00"), "\(piped[2])")
+        #expect(piped[3] == "7\tInchon\t~40:00\t\tnew · not downloaded", "\(piped[3])")
+        // On a wide terminal the title column is as wide as the longest title, so the columns
+        // after it line up, whatever the progress text.
+        let wide = CatalogView.episodes(reply, width: 200).split(separator: "\n").map(String.init)
         let longest = "Sino-Soviet Talks Part 2 — Stalin, Mao and the Road to Panmunjom".count
         let lengths = wide[1...].map { String(Array($0)[(6 + longest)..<(6 + longest + 10)]) }
         #expect(lengths == ["     33:00", "     33:00", "    ~40:00"], "\(wide)")
 
         let narrow = CatalogView.episodes(reply, width: 72).split(separator: "\n").map(String.init)
         #expect(narrow[2].contains("…"), "\(narrow[2])")
-        #expect(narrow[2].count <= 72, "\(narrow[2].count): \(narrow[2])")
-        #expect(narrow[1].contains("Sino-Soviet Talks Part 1"), "\(narrow[1])")
+        #expect(narrow.dropFirst().allSatisfy { DisplayWidth.of($0) <= 72 }, "\(narrow)")
+        #expect(narrow[1].contains("Sino-Soviet Talks"), "\(narrow[1])")
     }
 
     @Test func emptyLists() {
         #expect(CatalogView.episodes(["series": "Korean War", "episodes": []], width: nil) == "Korean War has no episodes.")
         #expect(CatalogView.episodes(["episodes": []], width: nil) == "The library has no episodes.")
+    }
+}
+
+@Suite("Episode list in display columns")
+struct CatalogViewWidthTests {
+    @Test func wideCharactersTakeTwoColumns() {
+        let reply: JSON = ["series": "Korean War", "episodes": [
+            ["number": 1, "title": "三八線の向こう側、朝鮮戦争の始まりと終わりについての長い話", "series": "Korean War", "duration": 60,
+             "progress": ["state": "played"]],
+            ["number": 2, "title": "🎧 Interview 😀 with veterans about the Café de Flore and more", "series": "Korean War", "duration": 60,
+             "progress": ["state": "partial", "position": 30]],
+            ["number": 3, "title": "Short", "series": "Korean War", "duration": 60, "progress": ["state": "new"]],
+        ]]
+        let rows = CatalogView.episodes(reply, width: 80).split(separator: "\n").dropFirst().map(String.init)
+        #expect(rows.allSatisfy { DisplayWidth.of($0) <= 80 }, "\(rows.map { DisplayWidth.of($0) })")
+        // Each row's length column ends at the same column.
+        let ends = rows.map { row in DisplayWidth.of(String(row[..<row.firstRange(of: "1:00")!.upperBound])) }
+        #expect(Set(ends).count == 1, "\(ends)")
     }
 }
