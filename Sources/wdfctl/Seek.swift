@@ -30,7 +30,7 @@ struct Seek: ParsableCommand {
                 // A share of the episode: its length comes from the status.
                 let status = try client.call("status")
                 guard let duration = status["duration"]?.doubleValue, duration > 0 else {
-                    throw .refused(WireError("nothing_playing", "Nothing is playing, so \(words[0]) of it is nowhere."))
+                    throw .refused(WireError("nothing_playing", "Nothing is playing: \(words[0]) is a share of the episode in play."))
                 }
                 let seconds = (duration * share / 100 * 1000).rounded() / 1000
                 return try client.call("seek", relative ? [("offset", .number(seconds))] : [("position", .number(seconds))])
