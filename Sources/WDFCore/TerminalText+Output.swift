@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// The only way the programs write text for people: standard output, standard error (messages,
 /// the daemon's log) and the download progress line all go through `clean` here. The tests
@@ -27,8 +28,13 @@ extension TerminalText {
         write("\r\u{1B}[K" + clean(line, lines: .escaped), to: 2)
     }
 
+    /// The errno of the first write to standard output that failed, 0 while none has: a client
+    /// checks it before exiting (`wdfctl status > /dev/full` must not exit 0).
+    public static var standardOutputError: Int32 { stdoutError.load(ordering: .relaxed) }
+    private static let stdoutError = Atomic<Int32>(0)
+
     /// Writes all of `text`, retrying after a signal and a short write. A closed or failing
-    /// output is given up on silently: there is nowhere left to say so.
+    /// output is given up on (standard output's failure is kept in `standardOutputError`).
     private static func write(_ text: String, to fd: Int32) {
         var text = text
         text.withUTF8 { bytes in
@@ -38,6 +44,7 @@ extension TerminalText {
                 let n = Glibc.write(fd, base, left)
                 if n < 0 {
                     if errno == EINTR { continue }
+                    if fd == 1 { _ = stdoutError.compareExchange(expected: 0, desired: errno, ordering: .relaxed) }
                     return
                 }
                 if n == 0 { return }
