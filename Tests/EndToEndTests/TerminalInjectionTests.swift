@@ -156,7 +156,7 @@ extension EndToEnd {
             Self.expectClean(play, "wdfplay FILE", showing: [title] + chapters.prefix(1))
             #expect(try await h.ctl(["seek", "12"]).status == 0)
             _ = try await follow.await("the chapter line", timeout: 10) { $0.text.hasPrefix("chapter") }
-            _ = try await follow.await("the paused line", timeout: 10) { $0.text.hasPrefix("paused") }
+            _ = try await follow.await("the paused line", timeout: 10) { $0.text.hasPrefix("state paused") }  // follow names the event first
             await follow.stop()
             let lines = follow.lines.map(\.text).joined(separator: "\n")
             for line in follow.lines {
