@@ -1,17 +1,13 @@
 import WDFCore
 
 extension ClientError {
-    /// What `--json` prints on stdout for this error: `{"error":{"code":…,"message":…,"detail":…}}`
-    /// with the daemon's code, message and detail (the candidates of an ambiguous name), or
-    /// `not_running` / `connection_failed` when the daemon could not be asked. Nil for a helper
-    /// program's failure (it printed its own).
+    /// What `--json` prints on stdout for a refusal: `{"error":{"code":…,"message":…,"detail":…}}`
+    /// with the daemon's code, message and detail (the candidates of an ambiguous name). Nil when
+    /// the daemon could not be asked (stdout stays empty; the exit status, 69 or 74, says why) and
+    /// for a helper program's failure (it printed its own).
     public var json: JSON? {
-        switch self {
-        case let .refused(error): return .object([("error", error.json)])
-        case .notRunning: return .object([("error", WireError("not_running", description).json)])
-        case .connection: return .object([("error", WireError("connection_failed", description).json)])
-        case .silent: return nil
-        }
+        guard case let .refused(error) = self else { return nil }
+        return .object([("error", error.json)])
     }
 
     /// Says what went wrong: the sentence on stderr, and with `json` also the error object on
