@@ -127,19 +127,26 @@ public enum CatalogView {
         DisplayWidth.rightAligned(text, to: width)
     }
 
-    /// Word-wraps each line to `width` columns; words longer than that (URLs) stay whole.
+    /// Word-wraps each line to `width` display columns; words longer than that (URLs) stay whole.
     static func wrap(_ text: String, _ width: Int) -> String {
         let limit = max(20, min(width, 100))
         return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            guard line.count > limit else { return String(line) }
+            guard DisplayWidth.of(line) > limit else { return String(line) }
             var out: [String] = []
             var current = ""
+            var used = 0
             for word in line.split(separator: " ") {
-                if !current.isEmpty, current.count + 1 + word.count > limit {
+                let width = DisplayWidth.of(word)
+                if current.isEmpty {
+                    current = String(word)
+                    used = width
+                } else if used + 1 + width > limit {
                     out.append(current)
                     current = String(word)
+                    used = width
                 } else {
-                    current += current.isEmpty ? String(word) : " " + word
+                    current += " " + word
+                    used += 1 + width
                 }
             }
             if !current.isEmpty { out.append(current) }

@@ -65,3 +65,15 @@ struct CatalogViewWidthTests {
         #expect(Set(ends).count == 1, "\(ends)")
     }
 }
+
+@Suite("Episode page in display columns")
+struct CatalogViewInfoTests {
+    @Test func showNotesWrapByColumns() {
+        let notes = String(repeating: "朝鮮戦争 の 始まり 🎧 と 終わり ", count: 12)
+        let page = CatalogView.info(["title": "Korean War #1", "notes": .string(notes), "progress": ["state": "new"]], width: 40)
+        let lines = page.split(separator: "\n").drop { !$0.contains("朝鮮") }
+        #expect(lines.count > 3, "\(page)")
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 40 }, "\(lines.map { DisplayWidth.of($0) })")
+        #expect(lines.dropLast().allSatisfy { DisplayWidth.of($0) >= 30 }, "\(lines.map { DisplayWidth.of($0) })")
+    }
+}
