@@ -133,6 +133,16 @@ public enum FileName {
         return String(scalars)
     }
 
+    /// The process's arguments (the program first), each a path string of its bytes: a path
+    /// typed in a shell that is not UTF-8 names its file (`CommandLine.arguments` repairs such
+    /// bytes into U+FFFD, which names nothing). Valid UTF-8 arguments are the same either way.
+    public static func commandLineArguments() -> [String] {
+        (0..<Int(CommandLine.argc)).map { i in
+            guard let argument = CommandLine.unsafeArgv[i] else { return "" }
+            return string(UnsafeRawBufferPointer(start: argument, count: strlen(argument)))
+        }
+    }
+
     /// The name of a directory entry as `readdir` returns it, read from the record itself: never
     /// past its end (`d_reclen`, which may be shorter than `dirent`: the kernel packs the records
     /// of a directory, and the last one may end at the end of mapped memory) nor past NAME_MAX.

@@ -152,6 +152,20 @@ extension EndToEnd {
             let (played, run) = try await h.play(["7"])
             #expect(played["episode"]["title"].string == "Ep\u{FFFD}\u{FFFD} 07", "\(played)")
             _ = try await h.recorder.awaitTone(400, after: run.started, timeout: 3)
+            // Played by its path as a shell passes it: the raw bytes (0xFF 0xFE) in argv.
+            let raw = try await ChildProcess.run(
+                URL(fileURLWithPath: "/bin/sh"),
+                ["-c", "exec \"$0\" \"$(printf '%s/Ep\\377\\376 07.mp3' \"$1\")\" --json",
+                 h.binaries.wdfplay.path, library.resolvingSymlinksInPath().path],
+                environment: h.environment, scratch: h.directory)
+            #expect(raw.status == 0, "\(raw)")
+            #expect(raw.json["episode"]["path"].string == paths.first, "\(raw)")
+            let info = try await ChildProcess.run(
+                URL(fileURLWithPath: "/bin/sh"),
+                ["-c", "exec \"$0\" info \"$(printf '%s/Ep\\377\\376 07.mp3' \"$1\")\" --json",
+                 h.binaries.wdfctl.path, library.resolvingSymlinksInPath().path],
+                environment: h.environment, scratch: h.directory)
+            #expect(info.status == 0 && info.json["number"].int == 7, "\(info)")
             // The human list shows the replacement characters, never the raw bytes.
             let human = try await h.ctl(["episodes", "--all"])
             #expect(human.stdout.contains("Ep\u{FFFD}\u{FFFD} 07"), "\(human)")
