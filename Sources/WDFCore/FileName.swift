@@ -111,10 +111,13 @@ public enum FileName {
     }
 
     /// Runs `body` with the kernel's NUL-terminated bytes of `path` (for open, stat, opendir …).
+    /// A path holding a NUL (a request can send "\u0000") names no file: `body` gets "", which
+    /// every call refuses (ENOENT), not the part before the NUL.
     public static func withCString<Result, Failure: Error>(
         _ path: String, _ body: (UnsafePointer<CChar>) throws(Failure) -> Result
     ) throws(Failure) -> Result {
         var raw = hasEscapes(path) ? bytes(path) : Array(path.utf8)
+        if raw.contains(0) { raw = [] }
         raw.append(0)
         return try raw.withUnsafeBufferPointer { (buffer) throws(Failure) -> Result in
             try buffer.withMemoryRebound(to: CChar.self) { (chars) throws(Failure) -> Result in

@@ -31,7 +31,8 @@ struct FileNameTests {
         #expect(FileName.bytes(path) == bytes)
         let shown = FileName.display(path)
         #expect(!shown.unicodeScalars.contains { FileName.isEscape($0.value) })
-        #expect(FileName.withCString(path) { Array(UnsafeBufferPointer(start: $0, count: strlen($0))).map { UInt8(bitPattern: $0) } } == bytes)
+        let cString = FileName.withCString(path) { Array(UnsafeBufferPointer(start: $0, count: strlen($0))).map { UInt8(bitPattern: $0) } }
+        #expect(cString == (bytes.contains(0) ? [] : bytes))
         // Valid UTF-8 outside the escape block is left as it is.
         if let text = String(validating: bytes, as: UTF8.self), !text.unicodeScalars.contains(where: { FileName.isEscape($0.value) }) {
             #expect(path == text)
@@ -58,8 +59,10 @@ struct FileNameTests {
         #expect(FileSystem.fileType(path) == .regular)
         #expect(try FileSystem.read(path) == Array("hello".utf8))
         #expect(FileSystem.realPath(path) == FileSystem.realPath(directory).map { $0 + "/" + FileName.string(name) })
-        // Its lossy display form names no file.
+        // Its lossy display form names no file, nor does a path with a NUL (not even its start).
         #expect(!FileSystem.exists(directory + "/" + FileName.display(FileName.string(name))))
+        #expect(!FileSystem.exists(path + "\u{0}/etc/passwd"))
+        #expect(throws: SystemError.self) { try FileSystem.read(path + "\u{0}") }
     }
 
     // MARK: readdir records
