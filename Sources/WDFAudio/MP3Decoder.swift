@@ -1,4 +1,5 @@
 import CMPG123
+import WDFCore
 import Glibc
 
 /// MPEG 1/2/2.5 Layer III decoding with libmpg123.
@@ -90,15 +91,19 @@ public final class MP3Decoder: AudioDecoder {
     }
 
     private static func open(_ handle: OpaquePointer, path: String) throws(AudioError) -> (fd: Int32, format: AudioFormat) {
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            let reason = String(cString: strerror(errno))
-            throw AudioError(.openFailed, "Cannot open \(path): \(reason).")
+        // Only a regular file, and never a wait in open() on a FIFO (FileSystem.openForReading).
+        let fd: Int32
+        do {
+            fd = try FileSystem.openForReading(path)
+        } catch {
+            if let detail = error.detail { throw AudioError(.openFailed, "\(FileName.display(path)) is \(detail).") }
+            throw AudioError(.openFailed, "Cannot open \(FileName.display(path)): \(error.reason).")
         }
         var st = stat()
-        if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+        guard fstat(fd, &st) == 0 else {
+            let reason = String(cString: strerror(errno))
             Glibc.close(fd)
-            throw AudioError(.openFailed, "\(path) is not a regular file.")
+            throw AudioError(.openFailed, "Cannot open \(FileName.display(path)): \(reason).")
         }
         if st.st_size == 0 {
             Glibc.close(fd)

@@ -22,7 +22,8 @@ public struct Episode: Sendable, Equatable {
 
     public init(path: String, tag: ID3Tag?) {
         self.path = path
-        let fileTitle = Episode.stem(of: path)
+        // A name that is not UTF-8 is shown with U+FFFD for its stray bytes (FileName).
+        let fileTitle = FileName.display(Episode.stem(of: path))
         let title = tag?.title.flatMap { $0.isEmpty ? nil : $0 }
         self.title = title ?? fileTitle
         album = tag?.album

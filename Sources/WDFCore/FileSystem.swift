@@ -2,13 +2,13 @@ import Glibc
 
 /// Small, explicit file operations: whole-file reads, atomic replacement, private directories.
 public enum FileSystem {
-    /// Reads a whole file, refusing files larger than `limit` bytes.
+    /// Reads a whole regular file, refusing files larger than `limit` bytes and anything that
+    /// is not a regular file (a FIFO is never waited on: see `openForReading`).
     public static func read(_ path: String, limit: Int = 64 << 20) throws(SystemError) -> [UInt8] {
-        let fd = try sys("open", path) { open(path, O_RDONLY | O_CLOEXEC) }
+        let fd = try openForReading(path)
         defer { close(fd) }
         var st = stat()
         try sys("fstat", path) { fstat(fd, &st) }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw SystemError("read", path, code: EISDIR) }
         if Int(st.st_size) > limit { throw SystemError("read", path, code: EFBIG) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Int(st.st_size))
@@ -65,12 +65,11 @@ public enum FileSystem {
     }
 
     public static func exists(_ path: String) -> Bool {
-        access(path, F_OK) == 0
+        FileName.withCString(path) { access($0, F_OK) } == 0
     }
 
     public static func isDirectory(_ path: String) -> Bool {
-        var st = stat()
-        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+        fileType(path) == .directory
     }
 
     public static func directoryName(_ path: String) -> String {
@@ -86,21 +85,20 @@ public enum FileSystem {
 
     /// The canonical absolute path (symlinks resolved), or nil if it does not exist.
     public static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
+        guard let resolved = FileName.withCString(path, { realpath($0, nil) }) else { return nil }
         defer { free(resolved) }
-        return String(cString: resolved)
+        return FileName.string(UnsafeRawBufferPointer(start: resolved, count: strlen(resolved)))
     }
 
-    /// The names in `directory` (without "." and ".."), unsorted; none when it cannot be read.
+    /// The names in `directory` (without "." and ".."), unsorted, as path strings (`FileName`:
+    /// a name that is not UTF-8 keeps its bytes); none when it cannot be read.
     public static func names(in directory: String) -> [String] {
-        guard let dir = opendir(directory) else { return [] }
+        guard let dir = FileName.withCString(directory, { opendir($0) }) else { return [] }
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name != ".", name != ".." { names.append(name) }
+            let name = FileName.entryName(entry)
+            if name != [0x2E], name != [0x2E, 0x2E] { names.append(FileName.string(name)) }
         }
         return names
     }

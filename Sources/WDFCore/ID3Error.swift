@@ -15,11 +15,14 @@ public enum ID3Error: Error, Sendable, Equatable, CustomStringConvertible {
     case cannotOpen(path: String, errno: Int32)
     /// Reading from the file failed (`errno` as reported by `read(2)`).
     case readFailed(path: String, errno: Int32)
+    /// The path names a FIFO, a device, a socket …: never opened for reading (`what` says which,
+    /// as in "a FIFO (named pipe), not a regular file").
+    case notRegularFile(path: String, what: String)
 
     /// The path of the file the error is about.
     public var path: String {
         switch self {
-        case .cannotOpen(let path, _), .readFailed(let path, _):
+        case .cannotOpen(let path, _), .readFailed(let path, _), .notRegularFile(let path, _):
             return path
         }
     }
@@ -29,9 +32,11 @@ public enum ID3Error: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .cannotOpen(let path, let code):
-            return "Cannot open \"\(path)\" to read its ID3 tag: \(Self.reason(code))."
+            return "Cannot open \"\(FileName.display(path))\" to read its ID3 tag: \(Self.reason(code))."
         case .readFailed(let path, let code):
-            return "Cannot read the ID3 tag of \"\(path)\": \(Self.reason(code))."
+            return "Cannot read the ID3 tag of \"\(FileName.display(path))\": \(Self.reason(code))."
+        case .notRegularFile(let path, let what):
+            return "\(FileName.display(path)) is \(what)."
         }
     }
 

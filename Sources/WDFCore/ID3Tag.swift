@@ -57,8 +57,14 @@ extension ID3Tag {
     /// (capped at `maximumReadSize` and at the file's size), never the audio.
     /// Throws `ID3Error` when the file cannot be opened or read; the message names the path.
     public static func read(path: String) throws(ID3Error) -> ID3Tag? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .cannotOpen(path: path, errno: errno) }
+        let fd: Int32
+        do {
+            fd = try FileSystem.openForReading(path)
+        } catch {
+            if error.code == EISDIR { throw .readFailed(path: path, errno: EISDIR) }
+            if let detail = error.detail { throw .notRegularFile(path: path, what: detail) }
+            throw .cannotOpen(path: path, errno: error.code)
+        }
         defer { close(fd) }
 
         var header = [UInt8](repeating: 0, count: ID3Parser.headerSize)

@@ -5,15 +5,22 @@ public struct SystemError: Error, Sendable, Equatable, CustomStringConvertible {
     public var call: String
     public var subject: String
     public var code: Int32
+    /// What is wrong when the call itself did not fail ("a FIFO, not a regular file"); the
+    /// sentence then says it instead of the OS's reason.
+    public var detail: String?
 
-    public init(_ call: String, _ subject: String, code: Int32 = errno) {
+    public init(_ call: String, _ subject: String, code: Int32 = errno, detail: String? = nil) {
         self.call = call
         self.subject = subject
         self.code = code
+        self.detail = detail
     }
 
-    public var reason: String { String(cString: strerror(code)) }
-    public var description: String { "\(subject): \(reason) (\(call))" }
+    public var reason: String { detail ?? String(cString: strerror(code)) }
+    public var description: String {
+        if let detail { return "\(FileName.display(subject)) is \(detail)." }
+        return "\(FileName.display(subject)): \(reason) (\(call))"
+    }
 }
 
 /// The one funnel for system calls: retries on EINTR, turns -1 into a `SystemError`.

@@ -21,11 +21,14 @@ extension Daemon {
             libraryWatch?.forgetAll()
             changed = true
         }
-        // Walk the folders only when inotify saw a change since the last walk (or cannot tell).
-        if var current = catalog, libraryWatch?.changed ?? true {
+        // Walk the folders only when inotify saw a change since the last walk (or cannot tell);
+        // a folder whose last walk spent its budget, at most once a minute.
+        let walkDue = libraryRewalkAt.map { Daemon.now() >= $0 } ?? (libraryWatch?.changed ?? true)
+        if var current = catalog, changed || walkDue {
             libraryWatch?.walking()
-            let report = current.refresh()
-            if let watch = libraryWatch, !watch.watch(current.directories) {
+            let report = current.refresh(interrupted: Daemon.stopSignalPending)
+            noteWalk(report, root: root)
+            if report.stopped == nil, let watch = libraryWatch, !watch.watch(current.directories) {
                 log.notice("cannot watch every folder of the library (inotify); it will be read again on every request")
                 libraryWatch = nil
             }
@@ -50,6 +53,32 @@ extension Daemon {
             if (catalogItems?.count ?? 0) > 1000 { trimAfterLargeReply = true }
         }
         return (catalogItems ?? [], root, fromDemo)
+    }
+
+    /// Logs a walk that stopped early (once per reason) and schedules the next one.
+    private func noteWalk(_ report: Catalog.Refresh, root: String) {
+        if report.tooDeep > 0 {
+            log.debug("library: \(report.tooDeep) folders deeper than \(LibraryWalk.Budget.library.depth) levels left out")
+        }
+        guard let stop = report.stopped, stop != .interrupted else {
+            if libraryWalkStop != nil { log.notice("the library folder was walked to its end again") }
+            libraryWalkStop = nil
+            libraryRewalkAt = nil
+            return
+        }
+        let sentence = stop.sentence(root: root) + " It is walked again a minute later at the earliest."
+        if sentence != libraryWalkStop { log.warning(sentence) }
+        libraryWalkStop = sentence
+        libraryRewalkAt = Daemon.now() + 60
+    }
+
+    /// Whether SIGTERM or SIGINT waits to be read (they are blocked and read from a signalfd by
+    /// the main loop): a long walk of the library stops for them.
+    static func stopSignalPending() -> Bool {
+        var set = sigset_t()
+        sigemptyset(&set)
+        guard sigpending(&set) == 0 else { return false }
+        return sigismember(&set, SIGTERM) == 1 || sigismember(&set, SIGINT) == 1
     }
 
     /// Re-reads the feed store when its file changed (`wdfplay-feed` writes it); true if it did.
@@ -143,12 +172,15 @@ extension Daemon {
         var entries: [JSON] = []
         entries.reserveCapacity(list.count)
         for item in list { entries.append(itemJSON(item)) }
-        return [
-            "series": JSON(series),
-            "count": .number(Double(list.count)),
-            "episodes": .array(entries),
-            "series_names": .array(resolver.seriesNames.map { .string($0) }),
+        var reply: [(String, JSON)] = [
+            ("series", JSON(series)),
+            ("count", .number(Double(list.count))),
+            ("episodes", .array(entries)),
+            ("series_names", .array(resolver.seriesNames.map { .string($0) })),
         ]
+        // Only when the walk of the library spent its budget: the list may be incomplete.
+        if let stop = libraryWalkStop { reply.append(("library_incomplete", .string(stop))) }
+        return .object(reply)
     }
 
     /// `info`: the episode page. Without `episode`: the episode in play, else the last one.
@@ -236,9 +268,11 @@ extension Daemon {
         let items = (try? currentCatalog().items) ?? []
         let real = FileSystem.realPath(path) ?? path
         if let item = items.first(where: { $0.path == real || $0.path == path }) { return item }
-        guard FileSystem.exists(path) else { throw WireError("file_not_found", "The file \(path) does not exist.") }
+        try checkEpisodeFile(path)
         var st = stat()
-        _ = stat(real, &st)
+        guard FileName.withCString(real, { stat($0, &st) }) == 0 else {
+            throw WireError("file_not_found", "The file \(FileName.display(path)) does not exist.")
+        }
         let entry = CatalogEntry.read(path: real, size: Int(st.st_size), mtime: 0)
         return CatalogItem(entry: entry, feed: nil)
     }

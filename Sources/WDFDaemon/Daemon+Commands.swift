@@ -112,8 +112,7 @@ extension Daemon {
     }
 
     func episode(atPath path: String) throws(WireError) -> Episode {
-        guard FileSystem.exists(path) else { throw WireError("file_not_found", "The file \(path) does not exist.") }
-        guard !FileSystem.isDirectory(path) else { throw WireError("not_mp3", "\(path) is a folder, not an MP3 file.") }
+        try checkEpisodeFile(path)
         let real = FileSystem.realPath(path) ?? path
         do {
             return try Episode.read(path: real)
@@ -122,10 +121,26 @@ extension Daemon {
         }
     }
 
+    /// Refuses a path that names nothing, a folder, or anything else that is not a regular file
+    /// (a FIFO would block whoever opens it; `FileSystem.openForReading` refuses it too).
+    func checkEpisodeFile(_ path: String) throws(WireError) {
+        let shown = FileName.display(path)
+        switch FileSystem.fileType(path) {
+        case .regular?: return
+        case nil: throw WireError("file_not_found", "The file \(shown) does not exist.")
+        case .directory?: throw WireError("not_mp3", "\(shown) is a folder, not an MP3 file.")
+        case let type?: throw WireError("not_mp3", "\(shown) is \(type.notRegular).")
+        }
+    }
+
     /// The library folder, or the demo series when the listener has none yet.
     func libraryRoot() throws(WireError) -> (String, Bool) {
         let root = paths.expandingTilde(config.library)
-        if FileSystem.isDirectory(root) { return (FileSystem.realPath(root) ?? root, false) }
+        let type = FileSystem.fileType(root)
+        if type == .directory { return (FileSystem.realPath(root) ?? root, false) }
+        if type != nil, !config.libraryIsDefault {
+            throw WireError("no_library", "The library \(FileName.display(root)) (key `library` in \(configPath)) is not a folder.")
+        }
         if config.libraryIsDefault, let demo = DemoSeries.locate(environment: options.environment) {
             return (demo, true)
         }

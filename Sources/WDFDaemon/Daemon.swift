@@ -68,6 +68,10 @@ public final class Daemon {
     var catalogItems: [CatalogItem]?
     /// Reports changes in the library's folders; nil without inotify (then every request walks them).
     var libraryWatch = LibraryWatch()
+    /// Why the last walk of the library stopped early (its budget spent), and when the next one
+    /// is due: such a folder is walked at most once a minute (see Daemon+Catalog).
+    var libraryWalkStop: String?
+    var libraryRewalkAt: Double?
     /// Set after a large reply; see `service`.
     var trimAfterLargeReply = false
     /// The episode queued to follow the one in play (config `continue`).

@@ -1,5 +1,6 @@
 import CLinux
 import Glibc
+import WDFCore
 
 /// Tells the daemon when something changed in the library's folders (inotify), so that an
 /// unchanged library is not walked again on every request. Files that are created, deleted,
@@ -27,14 +28,16 @@ final class LibraryWatch {
         changed = false
     }
 
-    /// Watches each of `directories` (already watched ones are kept). False when one could not
+    /// Watches each of `directories` (already watched ones are kept). The walk lists each folder
+    /// once however many links lead to it (`LibraryWalk`), so a loop of links costs no watches;
+    /// inotify itself gives a folder met under a second path the watch it already has. False when one could not
     /// be watched (the limit of watches, say): then nothing can be trusted to report changes.
     /// A folder watched for the first time may have changed between the walk that found it and
     /// now, so the next request walks once more.
     func watch(_ directories: [String]) -> Bool {
         var ok = true
         for directory in directories where watches[directory] == nil {
-            let wd = inotify_add_watch(fd, directory, LibraryWatch.mask)
+            let wd = FileName.withCString(directory) { inotify_add_watch(fd, $0, LibraryWatch.mask) }
             if wd < 0 {
                 ok = false
                 continue
@@ -47,7 +50,9 @@ final class LibraryWatch {
 
     /// Stops watching everything (the library folder changed).
     func forgetAll() {
-        for wd in watches.values { inotify_rm_watch(fd, wd) }
+        // One folder under two paths (renamed between walks) has one watch: removed once.
+        // EINVAL from it only means the folder is gone, and its watch with it.
+        for wd in Set(watches.values) { _ = inotify_rm_watch(fd, wd) }
         watches.removeAll()
         changed = true
     }

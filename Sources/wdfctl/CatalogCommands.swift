@@ -19,6 +19,8 @@ struct Episodes: ParsableCommand {
         if all { arguments.append(("all", true)) }
         let reply = try connection.run(startingDaemon: true) { client throws(ClientError) in try client.call("episodes", arguments) }
         TerminalText.print(connection.json ? reply.serialized : CatalogView.episodes(reply))
+        // The walk of the library spent its budget: the list may miss episodes.
+        if !connection.json, let note = reply["library_incomplete"]?.stringValue { printError(note) }
     }
 }
 

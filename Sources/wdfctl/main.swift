@@ -1,7 +1,9 @@
 import Glibc
 import WDFClient
+import WDFCore
 
-switch CommandWords.normalize(Array(CommandLine.arguments.dropFirst())) {
+// Arguments keep their bytes (FileName): `wdfctl info` of a file whose name is not UTF-8 works.
+switch CommandWords.normalize(Array(FileName.commandLineArguments().dropFirst())) {
 case let .usage(sentence):
     printError(sentence)
     exit(64)

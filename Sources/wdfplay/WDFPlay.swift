@@ -29,6 +29,11 @@ struct WDFPlay: ParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
+    /// Arguments keep their bytes (FileName): `wdfplay` of a file whose name is not UTF-8 plays it.
+    static func main() {
+        main(Array(FileName.commandLineArguments().dropFirst()))
+    }
+
     func validate() throws {
         if let from, TimeFormat.parseClock(Substring(from)) == nil {
             throw ValidationError("--from \"\(from)\" is not a time; use SS, MM:SS or HH:MM:SS.")

@@ -16,7 +16,7 @@ public struct Catalog: Sendable {
     private var byPath: [String: Int] = [:]
     /// True when `entries` differ from what the index file holds.
     public private(set) var isDirty = false
-    /// The folders the last `refresh` walked (the library folder and its subfolders).
+    /// The folders the last `refresh` walked (the library folder and its subfolders, each once).
     public private(set) var directories: [String] = []
 
     public struct Refresh: Sendable, Equatable {
@@ -26,6 +26,11 @@ public struct Catalog: Sendable {
         public var kept = 0
         /// Files that are gone.
         public var removed = 0
+        /// Set when the walk ended early (`LibraryWalk`): files of the index it did not reach
+        /// are then kept as they were, not counted as gone.
+        public var stopped: LibraryWalk.Stop?
+        /// Folders left because they lie too deep.
+        public var tooDeep = 0
         public var changed: Bool { read > 0 || removed > 0 }
 
         public init(read: Int = 0, kept: Int = 0, removed: Int = 0) {
@@ -65,13 +70,24 @@ public struct Catalog: Sendable {
 
     /// Brings the entries up to date with the folder: new and changed files are read, removed
     /// ones dropped, the rest kept as they are.
+    /// The walk is bounded (`budget`) and stops when `interrupted` says so; see `LibraryWalk`.
     @discardableResult
-    public mutating func refresh() -> Refresh {
+    public mutating func refresh(budget: LibraryWalk.Budget = .library,
+                                 interrupted: @escaping () -> Bool = { false }) -> Refresh {
         var report = Refresh()
         var fresh: [CatalogEntry] = []
         var stillThere = 0
-        let (files, folders) = Catalog.scan(root)
-        directories = folders
+        let walk = LibraryWalk.run(root, budget: budget, interrupted: interrupted)
+        directories = walk.folders
+        report.stopped = walk.stopped
+        report.tooDeep = walk.tooDeep
+        let files = walk.files
+        if walk.stopped != nil {
+            // Not reached is not gone: keep what the index had for the rest of the folder.
+            let reached = Set(files.map(\.path))
+            fresh += entries.filter { !reached.contains($0.path) }
+            stillThere += fresh.count
+        }
         for file in files {
             let index = byPath[file.path]
             if index != nil { stillThere += 1 }
@@ -114,53 +130,4 @@ public struct Catalog: Sendable {
         isDirty = false
     }
 
-    // MARK: the folder
-
-    struct FileStamp {
-        var path: String
-        var size: Int
-        var mtime: Int
-    }
-
-    /// Regular `.mp3` files under `directory` (recursively, hidden entries skipped, symlinks
-    /// followed, at most 16 levels), with their size and modification time; and the folders.
-    static func scan(_ directory: String) -> (files: [FileStamp], directories: [String]) {
-        var found: [FileStamp] = []
-        var folders: [String] = []
-        walk(directory, depth: 16, into: &found, folders: &folders)
-        return (found, folders)
-    }
-
-    private static func walk(_ directory: String, depth: Int, into found: inout [FileStamp], folders: inout [String]) {
-        guard depth > 0, let dir = opendir(directory) else { return }
-        defer { closedir(dir) }
-        folders.append(directory)
-        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
-        while let entry = readdir(dir) {
-            let (name, isHidden, isMP3) = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: UInt8.self, capacity: 256) { p -> (String?, Bool, Bool) in
-                    let length = strlen(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self))
-                    let bytes = UnsafeBufferPointer(start: p, count: length)
-                    let hidden = length == 0 || p[0] == 0x2E
-                    // ".mp3" in any case, checked on bytes before a String is made.
-                    let mp3 = length > 4 && bytes[length - 4] == 0x2E && bytes[length - 3] | 0x20 == 0x6D &&
-                        bytes[length - 2] | 0x20 == 0x70 && bytes[length - 1] == 0x33
-                    let type = entry.pointee.d_type
-                    let worth = !hidden && (mp3 || type == UInt8(DT_DIR) || type == UInt8(DT_LNK) || type == UInt8(DT_UNKNOWN))
-                    return (worth ? String(decoding: bytes, as: UTF8.self) : nil, hidden, mp3)
-                }
-            }
-            guard let name, !isHidden else { continue }
-            let path = prefix + name
-            var st = stat()
-            guard stat(path, &st) == 0 else { continue }
-            let kind = st.st_mode & S_IFMT
-            if kind == S_IFDIR {
-                walk(path, depth: depth - 1, into: &found, folders: &folders)
-            } else if kind == S_IFREG, isMP3 {
-                found.append(FileStamp(path: path, size: Int(st.st_size),
-                                       mtime: Int(st.st_mtim.tv_sec) * 1_000_000 + Int(st.st_mtim.tv_nsec) / 1000))
-            }
-        }
-    }
 }

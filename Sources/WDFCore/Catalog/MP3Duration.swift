@@ -63,8 +63,7 @@ public enum MP3DurationReader {
     /// headers of the ID3v2 tags before it, and the last 160 bytes; never the whole file.
     /// nil: no MPEG audio frame found (or the file cannot be read).
     public static func read(path: String) -> MP3Duration? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+        guard let fd = try? FileSystem.openForReading(path) else { return nil }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }

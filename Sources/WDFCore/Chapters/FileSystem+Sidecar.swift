@@ -17,7 +17,7 @@ extension FileSystem {
     /// symlinks to them) are opened: a FIFO named `NAME.cue` must not block the daemon.
     static func readSidecar(_ path: String, origin: ChapterOrigin, limit: Int) throws(ChapterSourceError) -> [UInt8]? {
         var info = stat()
-        if stat(path, &info) != 0 {
+        if FileName.withCString(path, { stat($0, &info) }) != 0 {
             if errno == ENOENT || errno == ENOTDIR { return nil }
             throw ChapterSourceError(origin, file: path, reason: "it cannot be read (\(SystemError("stat", path).reason))")
         }
