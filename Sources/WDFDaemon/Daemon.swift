@@ -25,7 +25,9 @@ public final class Daemon {
     struct NowPlaying {
         var episode: Episode
         var chapters: ChapterList
-        /// The source the chapters came from (nil: none, or bookmarks only).
+        /// The listener's bookmarks, numbered apart from the chapters (`ChapterList.bookmarks`).
+        var bookmarks: [ChapterList.Span] = []
+        /// The source the chapters came from (nil: none).
         var chapterOrigin: ChapterOrigin?
         var fromDemo: Bool
     }
@@ -260,7 +262,8 @@ public final class Daemon {
     /// Records the player's position for the current episode.
     func remember(_ status: PlayerStatus, durable: Bool) {
         if let path = status.path, status.state != .stopped {
-            store.update(path: path, position: status.position, duration: status.duration)
+            // A paused position is kept to the millisecond: `status` shows the same number.
+            store.update(path: path, position: status.position, duration: status.duration, exact: status.state == .paused)
         }
         saveStore(durable: durable)
     }
@@ -332,11 +335,21 @@ public final class Daemon {
 
     func reloadConfig() {
         do {
+            let previous = config
             config = try ConfigReader.load(path: configPath, environment: options.environment)
             skipRules = SkipRules(patterns: config.skipChapters)
             Log.configure(threshold: options.verbose ? .debug : Log.Level(name: config.logLevel.rawValue) ?? .info,
                           environment: options.environment)
-            log.info("reloaded \(configPath)")
+            // Every key takes effect now; the sink and the volume move the stream in play too.
+            var changes: [String] = []
+            if previous.volume != config.volume { changes.append("volume \(previous.volume) → \(config.volume)") }
+            if previous.audioDevice != config.audioDevice {
+                changes.append("audio_device \"\(previous.audioDevice)\" → \"\(config.audioDevice)\"")
+            }
+            if !changes.isEmpty, case let .failure(error) = player.configureOutput(device: config.audioDevice, volumePercent: config.volume) {
+                log.error("\(error.message) (key `audio_device` in \(configPath))")
+            }
+            log.info("reloaded \(configPath)" + (changes.isEmpty ? "" : ": " + changes.joined(separator: ", ")))
             if nowPlaying != nil { queueNext() }
         } catch {
             log.error("\(error.message) Keeping the previous configuration.")
