@@ -39,7 +39,7 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
     private var writtenBytes = 0
     private let applicationName: String
     /// How the server names itself, read on connecting ("pulseaudio", "PulseAudio (on PipeWire 1.0.5)").
-    public private(set) var serverName: String?
+    public internal(set) var serverName: String?
 
     /// - Parameters:
     ///   - device: sink name, nil for the server default.
@@ -76,7 +76,7 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
     // MARK: connection
 
     /// Connects to the server if not connected. Called with the lock held.
-    private func ensureContext() throws(AudioError) {
+    func ensureContext() throws(AudioError) {
         if let ctx = context {
             let state = pa_context_get_state(ctx)
             if state == PA_CONTEXT_READY { return }
@@ -108,49 +108,6 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
         }
         failure = nil
         readServerName(ctx)
-    }
-
-    /// Asks the server its name (lock held); kept for messages.
-    private func readServerName(_ ctx: OpaquePointer) {
-        guard let op = pa_context_get_server_info(ctx, { _, info, userdata in
-            let sink = PulseSink.from(userdata)
-            if let info, let name = info.pointee.server_name {
-                sink.serverName = PulseSink.cleaned(String(cString: name), limit: 80)
-            }
-            if let info, let name = info.pointee.default_sink_name { sink.defaultSinkName = String(cString: name) }
-            pa_threaded_mainloop_signal(sink.mainloop, 0)
-        }, unmanagedSelf) else { return }
-        defer { pa_operation_unref(op) }
-        while pa_operation_get_state(op) == PA_OPERATION_RUNNING, pa_context_get_state(ctx) == PA_CONTEXT_READY {
-            pa_threaded_mainloop_wait(mainloop)
-        }
-    }
-
-    /// A stranger's text for a stream or a message: no control characters, at most `limit` characters.
-    static func cleaned(_ text: String, limit: Int) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            if out.unicodeScalars.count >= limit { break }
-            let v = scalar.value
-            if v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
-                if !out.hasSuffix(" ") { out.unicodeScalars.append(" ") }
-                continue
-            }
-            out.unicodeScalars.append(scalar)
-        }
-        return out.trimmingWhitespace()
-    }
-
-    /// True when the server answers: connects if there is no ready context.
-    public func serverIsReachable() -> Bool {
-        pa_threaded_mainloop_lock(mainloop)
-        defer { pa_threaded_mainloop_unlock(mainloop) }
-        do {
-            try ensureContext()
-            return true
-        } catch {
-            return false
-        }
     }
 
     private func contextStateChanged() {
@@ -269,24 +226,6 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
             }
         }
         pa_threaded_mainloop_signal(mainloop, 0)
-    }
-
-    /// The episode title as the stream's name (pavucontrol, `pactl list sink-inputs`).
-    static func streamName(_ title: String) -> String {
-        let name = cleaned(title, limit: 200)
-        return name.isEmpty ? "Podcast episode" : name
-    }
-
-    public func rename(_ title: String) {
-        pa_threaded_mainloop_lock(mainloop)
-        defer { pa_threaded_mainloop_unlock(mainloop) }
-        guard let s = stream, failure == nil, pa_stream_get_state(s) == PA_STREAM_READY else { return }
-        let props = pa_proplist_new()
-        defer { pa_proplist_free(props) }
-        pa_proplist_sets(props, "media.name", PulseSink.streamName(title))
-        // Not worth failing playback over: the old name stays if the server refuses.
-        try? wait(pa_stream_proplist_update(s, PA_UPDATE_REPLACE, props, PulseSink.operationDone, unmanagedSelf),
-                  "pa_stream_proplist_update")
     }
 
     public func close() {

@@ -124,11 +124,20 @@ extension Daemon {
         guard FileSystem.exists(path) else { throw WireError("file_not_found", "The file \(path) does not exist.") }
         guard !FileSystem.isDirectory(path) else { throw WireError("not_mp3", "\(path) is a folder, not an MP3 file.") }
         let real = FileSystem.realPath(path) ?? path
+        var episode: Episode
         do {
-            return try Episode.read(path: real)
+            episode = try Episode.read(path: real)
         } catch {
             throw WireError("unreadable_tag", "\(error)")
         }
+        // Downloaded from the feed: the feed's title and number, not the file's (maybe stale) tag.
+        if let item = catalogItems?.first(where: { $0.path == real }), item.feedOwnsFile {
+            episode.title = item.title
+            episode.series = item.series
+            episode.number = item.number
+            episode.numberSource = item.numberSource
+        }
+        return episode
     }
 
     /// The library folder, or the demo series when the listener has none yet.

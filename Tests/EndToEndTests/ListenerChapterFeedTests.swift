@@ -72,6 +72,7 @@ extension EndToEnd {
             #expect(download.status == 0, "\(download)")
             let (twenty, run) = try await h.play(["korean", "war", "20"])
             #expect(twenty["episode"]["path"].string?.hasSuffix("/13.mp3") == false, "\(twenty)")
+            #expect(twenty["episode"]["number"].int == 20 && twenty["episode"]["title"].string == "Korean War #20: Twenty", "\(twenty)")
             _ = try await h.recorder.awaitTone(600, after: run.started, timeout: 3)
             let (thirteen, _) = try await h.play(["korean", "war", "13"])
             #expect(thirteen["episode"]["path"].string?.hasSuffix("/13.mp3") == true, "\(thirteen)")
