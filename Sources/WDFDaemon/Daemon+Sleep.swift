@@ -111,4 +111,22 @@ extension Daemon {
         log.info("sleep timer: paused; resuming will start at \(TimeFormat.clock(from))")
         broadcast("sleep", ["mode": "off", "remaining": nil, "fading": false, "paused_at": .number(from)])
     }
+
+    /// The episode ended during the fade: it is opened again, paused where the fade began, as if
+    /// the fade had ended first. Nothing after it is started or marked.
+    func pauseAfterSleep(_ episode: Episode, at from: Double) {
+        let fromDemo = isDemo(episode.path)
+        switch player.load(path: episode.path, position: from, paused: true, title: episode.title) {
+        case let .success(loaded):
+            began(episode, fromDemo: fromDemo, status: loaded, navigated: false)
+            remember(loaded, durable: true)
+            log.info("sleep timer: paused; resuming will start at \(TimeFormat.clock(from))")
+            broadcast("state", statusJSON(loaded))
+        case let .failure(error):
+            store.update(path: episode.path, position: from, duration: nil)
+            saveStore(durable: true)
+            log.error("Cannot open \(episode.path) again after the sleep timer: \(error.message)")
+        }
+        broadcast("sleep", ["mode": "off", "remaining": nil, "fading": false, "paused_at": .number(from)])
+    }
 }

@@ -76,6 +76,9 @@ public final class Daemon {
     var upNext: CatalogItem?
     /// Set between an episode's end and the event that says how the next one follows.
     var continuing: CatalogItem?
+    /// Set between the end of an episode that the sleep timer was fading and the stop after it:
+    /// the episode and where the fade began.
+    var sleptThroughEnd: (Episode, Double)?
     /// When to look again for a next episode to queue: the library changed while one plays with
     /// nothing to follow it (a download of the next one may just have finished).
     var requeueAt: Double?
@@ -201,6 +204,11 @@ public final class Daemon {
         defer { if let notifier { notifier.status(serviceStatus(player.status())) } }
         switch event {
         case let .stateChanged(status):
+            if status.state == .stopped, let (episode, from) = sleptThroughEnd {
+                sleptThroughEnd = nil
+                pauseAfterSleep(episode, at: from)
+                return
+            }
             if status.state == .stopped, let next = continuing {
                 // The next episode could not follow in the same stream: start it now.
                 continuing = nil
@@ -228,6 +236,14 @@ public final class Daemon {
             scheduleSkip(status)
             announceChapterChange(status)
         case let .ended(path, duration):
+            if let from = sleepTimer?.fadeFrom, let episode = nowPlaying?.episode, episode.path == path {
+                // The audio ran out while the sleep timer was fading it (a timer of listening time
+                // ending in the last seconds): pause there all the same, where the fade began.
+                sleptThroughEnd = (episode, from)
+                sleepTimer = nil
+                upNext = nil
+                return
+            }
             store.update(path: path, position: duration, duration: duration, finished: true)
             saveStore(durable: true)
             let episode = nowPlaying.map { episodeJSON($0.episode, demo: $0.fromDemo) } ?? .null

@@ -41,6 +41,33 @@ extension EndToEnd {
         }
     }
 
+    /// A timer of listening time whose fade runs past the end of the episode: paused where the
+    /// fade began all the same, and the next episode is left alone.
+    @Test func aSleepFadeThatOutlastsTheEpisodePausesInIt() async throws {
+        try await DaemonHarness.run("sleepFadePastTheEnd", startDaemon: false) { h in
+            let library = try EndToEnd.toneSeries(h)
+            let one = library.appendingPathComponent("tones-1.mp3").path
+            let two = library.appendingPathComponent("tones-2.mp3").path
+            try h.writeConfig(EndToEnd.baseConfig + "library = \"\(library.path)\"\ncontinue = true\nresume_rewind = 0\n")
+            try await h.startDaemon()
+            let (_, run) = try await h.play(["1", "--from", "28"])
+            _ = try await h.recorder.awaitTone(1400, after: run.started, timeout: 3)
+            // 2 s of listening: the 3 s fade begins at once and outlasts the 2 s left.
+            let connection = try h.connect()
+            let timer = try connection.request("sleep", "\"seconds\":2")
+            #expect(timer.json["ok"].bool == true, "\(timer.text)")
+            let paused = try await h.awaitStatus("paused after the fade", timeout: 10) { $0["state"].string == "paused" }
+            #expect(paused["episode"]["path"].string == one, "\(paused)")
+            #expect(EndToEnd.near(paused["position"].double, 28.2, 0.7), "\(paused)")
+            let saved = try h.savedPositions()
+            #expect(saved["episodes"][two].isNull, "episode 2 was touched: \(saved)")
+            #expect(saved["episodes"][one]["finished"].bool != true, "\(saved)")
+            // Silence after the end of #1: #2 (400 Hz) did not start.
+            let quiet = try await h.recorder.awaitSilence(after: run.started + 1, timeout: 5)
+            try await EndToEnd.expectSilence(h, from: quiet + 0.1, to: quiet + 1.5, "after the sleep timer")
+        }
+    }
+
     @Test func continuingAFinishedEpisodeAndToggleAfterStop() async throws {
         try await DaemonHarness.run("continueFinished", startDaemon: false) { h in
             let library = h.directory.appendingPathComponent("library")
