@@ -59,7 +59,21 @@ extension PulseSink {
             volumePercent = newVolume
             listenerVolume = nil
         }
-        guard let s = stream, failure == nil, pa_stream_get_state(s) == PA_STREAM_READY, let ctx = context else { return }
+        guard let s = stream, failure == nil, pa_stream_get_state(s) == PA_STREAM_READY, let ctx = context else {
+            // Nothing plays: say now (not at the next episode) when the sink does not exist.
+            if deviceChanged, let wanted, let ctx = context, pa_context_get_state(ctx) == PA_CONTEXT_READY {
+                operationSucceeded = false
+                try wait(pa_context_get_sink_info_by_name(ctx, wanted, { _, info, eol, userdata in
+                    let sink = PulseSink.from(userdata)
+                    if eol == 0, info != nil { sink.operationSucceeded = true }
+                    if eol != 0 { pa_threaded_mainloop_signal(sink.mainloop, 0) }
+                }, unmanagedSelf), "pa_context_get_sink_info_by_name")
+                guard operationSucceeded else {
+                    throw AudioError(.outputFailed, "\(soundServer(serverName, capitalized: true)) has no sink \"\(wanted)\".")
+                }
+            }
+            return
+        }
         if volumeChanged { try applyVolume() }
         guard deviceChanged else { return }
         guard let target = wanted ?? defaultSinkName else { return }

@@ -320,6 +320,16 @@ extension EndToEnd {
                 return inputs.first.map { $0.sink != other && $0.volumePercent == 100 } == true ? true : nil
             }, timeout: 5)
 
+            // Stopped, a wrong name is said at the reload too (not only at the next episode).
+            _ = try await h.control(["stop"])
+            try h.writeConfig(base + "audio_device = \"still_no_sink\"\n")
+            for pid in try await h.daemonPids() { kill(pid, SIGHUP) }
+            _ = try await ResilienceKit.awaitLog(h, "no sink \"still_no_sink\"")
+            try h.writeConfig(base)
+            for pid in try await h.daemonPids() { kill(pid, SIGHUP) }
+            _ = try await ResilienceKit.awaitLog(h, "audio_device \"still_no_sink\" → \"\"")
+            _ = try await h.play(["1"])
+
             // The listener turns it down in a mixer; the next episode's stream keeps their volume.
             let now = try #require(try await SinkInputs.list(h).first)
             #expect(try await SinkInputs.pactl(h, ["set-sink-input-volume", String(now.index), "40%"]).status == 0)
