@@ -39,6 +39,11 @@ extension EndToEnd {
             let none = try await h.ctl(["unmark", "9"])
             #expect(none.status == 1 && none.stderr.contains("no bookmark 9"), "\(none)")
             #expect(try await h.control(["chapters"]).reply.array?.count == 9)
+            // The episode's page numbers them the same way: six chapters, and ★1…★3.
+            let page = try await h.ctl(["info"])
+            #expect(page.stdout.contains("Chapters (6, ") && page.stdout.contains("and 3 bookmarks"), "\(page)")
+            let numbers = page.stdoutLines.map { $0.trimmingCharacters(in: .whitespaces) }.compactMap { $0.split(separator: " ").first }
+            #expect(numbers.filter { $0.hasPrefix("★") } == ["★1", "★2", "★3"], "\(page)")
         }
     }
 
