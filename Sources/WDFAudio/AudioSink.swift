@@ -1,8 +1,16 @@
 /// Where PCM goes. Calls come from the playback thread only; `onWritable` is invoked from the
 /// sink's own thread whenever it can take more data (or its state changed) and must not block.
 public protocol AudioSink: AnyObject {
-    /// Prepares a stream for `format`, corked (silent) until `setPaused(false)`.
-    func open(format: AudioFormat) throws(AudioError)
+    /// Prepares a stream for `format`, corked (silent) until `setPaused(false)`, named `title`
+    /// (the episode's) where the sound server shows streams.
+    func open(format: AudioFormat, title: String) throws(AudioError)
+    /// Names the open stream `title` (another episode follows in it).
+    func rename(_ title: String)
+    /// The sink to play to (nil: the server's default) and the volume in percent, from now on:
+    /// the open stream moves and changes volume at once. Throws when the sink does not exist.
+    func configure(device: String?, volumePercent: Int) throws(AudioError)
+    /// True when the sound server answers (connecting if need be); for clearing a stale failure.
+    func serverIsReachable() -> Bool
     /// Drops the stream (nothing more will be heard).
     func close()
     /// Bytes the sink accepts now without blocking.

@@ -7,6 +7,8 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
 
     private var decoder: (any AudioDecoder)?
     private var path: String?
+    /// The episode's title, for the sound server's stream name.
+    private var title = ""
     private var state: PlaybackState = .stopped
     /// Media time (s) of the first byte written after the last open/flush.
     private var segmentStart: Double = 0
@@ -19,7 +21,7 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
     /// Volume scale for fades (1 = normal); reapplied to every new stream.
     private var gain = 1.0
     /// What follows the file in play (`PlayerControl.queue`).
-    private var queued: (path: String, position: Double)?
+    private var queued: (path: String, position: Double, title: String)?
     /// Set from the moment the queued file's audio is written after the current one's until it
     /// is heard: `decoder` is still the file being heard, `next.decoder` the one being written.
     private var next: Transition?
@@ -28,6 +30,7 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
     private struct Transition {
         var decoder: any AudioDecoder
         var path: String
+        var title: String
         /// Media time of the new file's first written frame.
         var start: Double
         /// Stream seconds (since the last open or flush) at which the new file begins.
@@ -49,8 +52,8 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
     func handle(_ command: PlayerControl.Command) -> Result<PlayerStatus, AudioError> {
         do throws(AudioError) {
             switch command {
-            case let .load(path, position, paused):
-                try load(path: path, position: position, paused: paused)
+            case let .load(path, position, paused, title, refusePastEnd):
+                try load(path: path, position: position, paused: paused, title: title, refusePastEnd: refusePastEnd)
             case let .pause(paused):
                 try pause(paused)
             case let .seek(position):
@@ -61,12 +64,14 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
                 break
             case let .watch(list):
                 boundaries = list
-            case let .queue(path, position):
-                queued = path.map { ($0, position) }
+            case let .queue(path, position, title):
+                queued = path.map { ($0, position, title) }
                 if path != self.next?.path { self.next = nil }
             case let .gain(value):
                 gain = value
                 if decoder != nil, outputError == nil { try sink.setGain(value) }
+            case let .output(device, volumePercent):
+                try sink.configure(device: device, volumePercent: volumePercent)
             case .shutdown:
                 stop()
             }
@@ -76,10 +81,14 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         }
     }
 
-    private func load(path newPath: String, position: Double, paused: Bool) throws(AudioError) {
+    private func load(path newPath: String, position: Double, paused: Bool, title: String,
+                      refusePastEnd: Bool) throws(AudioError) {
         // Open first: a file that cannot be played leaves the current episode untouched.
         let newDecoder = try decoderFactory(newPath)
         let format = newDecoder.format
+        if refusePastEnd, let duration = seconds(newDecoder.lengthFrames, format), position > duration {
+            throw AudioError(.pastEnd, "\(AudioError.clock(position)) is past the end of the episode (\(AudioError.clock(duration))).")
+        }
         if let duration = seconds(newDecoder.lengthFrames, format), position >= duration {
             try newDecoder.seek(toFrame: 0)
         } else if position > 0 {
@@ -87,13 +96,14 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         }
         let start = Double(newDecoder.positionFrames) / Double(format.sampleRate)
         do throws(AudioError) {
-            try sink.open(format: format)
+            try sink.open(format: format, title: title)
         } catch {
             outputError = error
             throw error
         }
         decoder = newDecoder
         path = newPath
+        self.title = title
         next = nil
         queued = nil
         segmentStart = start
@@ -119,6 +129,9 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
             try reopen(at: lastHeard)
         }
         try sink.setPaused(paused)
+        // Corked: what was heard up to now is the paused position, frozen until playback goes on
+        // (fresh timing reads of a corked stream differ by a fraction of a second each time).
+        if paused { _ = heardPosition() }
         if !paused, reachedEnd {
             // Nothing left to play: resuming at the very end finishes the episode.
             try sink.startDrain()
@@ -170,7 +183,7 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
     private func reopen(at position: Double) throws(AudioError) {
         guard let decoder else { return }
         next = nil
-        try sink.open(format: decoder.format)
+        try sink.open(format: decoder.format, title: title)
         if gain != 1 { try sink.setGain(gain) }
         outputError = nil
         try decoder.seek(toFrame: Int(position * Double(decoder.format.sampleRate)))
@@ -223,7 +236,7 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
                 // Rare mid-file format change: a new stream in the new format, written from here on.
                 let heard = lastHeard
                 next = nil
-                try sink.open(format: decoder.format)
+                try sink.open(format: decoder.format, title: title)
                 segmentStart = heard
             }
             if n == 0, next == nil, startQueued() { continue }
@@ -240,14 +253,14 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
     /// is the same, goes on writing it into the same stream. False when there is nothing queued
     /// or it cannot follow without a new stream (the daemon then loads it after the end).
     private func startQueued() -> Bool {
-        guard let (nextPath, position) = queued, let current = decoder else { return false }
+        guard let (nextPath, position, nextTitle) = queued, let current = decoder else { return false }
         queued = nil
         guard let following = try? decoderFactory(nextPath), following.format == current.format else { return false }
         let rate = Double(following.format.sampleRate)
         if position > 0, let length = following.lengthFrames, Int(position * rate) < length {
             try? following.seek(toFrame: Int(position * rate))
         }
-        next = Transition(decoder: following, path: nextPath, start: Double(following.positionFrames) / rate,
+        next = Transition(decoder: following, path: nextPath, title: nextTitle, start: Double(following.positionFrames) / rate,
                           streamOffset: sink.writtenSeconds)
         return true
     }
@@ -258,6 +271,8 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         let duration = durationSeconds ?? lastHeard
         decoder = transition.decoder
         path = transition.path
+        title = transition.title
+        sink.rename(title)
         next = nil
         segmentStart = transition.start - transition.streamOffset
         let position = transition.start + max(0, heardStream - transition.streamOffset)
@@ -327,7 +342,12 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
     }
 
     func status() -> PlayerStatus {
-        let position = state == .stopped ? 0 : heardPosition()
+        // Paused: the position frozen at the pause (see `pause`).
+        let position = state == .stopped ? 0 : state == .paused ? lastHeard : heardPosition()
+        if state == .stopped, outputError != nil, sink.serverIsReachable() {
+            // The sound server is back: the failure that stopped a load no longer holds.
+            outputError = nil
+        }
         return PlayerStatus(state: state, path: path, position: position, duration: durationSeconds,
                             outputError: outputError)
     }

@@ -5,14 +5,15 @@ public final class PlayerControl: @unchecked Sendable {  // @unchecked: all muta
     public typealias DecoderFactory = @Sendable (String) throws(AudioError) -> any AudioDecoder
 
     enum Command: Sendable {
-        case load(path: String, position: Double, paused: Bool)
+        case load(path: String, position: Double, paused: Bool, title: String, refusePastEnd: Bool)
         case pause(Bool)
         case seek(Double)
         case stop
         case status
         case watch([Double])
         case gain(Double)
-        case queue(path: String?, position: Double)
+        case output(device: String?, volumePercent: Int)
+        case queue(path: String?, position: Double, title: String)
         case shutdown
     }
 
@@ -37,9 +38,12 @@ public final class PlayerControl: @unchecked Sendable {  // @unchecked: all muta
     // MARK: commands (any thread)
 
     /// Opens `path` and plays (or stays paused) from `position` seconds. On failure the previous
-    /// episode goes on untouched.
-    public func load(path: String, position: Double, paused: Bool = false) -> Result<PlayerStatus, AudioError> {
-        send(.load(path: path, position: position, paused: paused))
+    /// episode goes on untouched. `title` names the stream on the sound server. With
+    /// `refusePastEnd`, a `position` past the end of the file fails (`.pastEnd`) instead of
+    /// starting from the beginning.
+    public func load(path: String, position: Double, paused: Bool = false, title: String = "",
+                     refusePastEnd: Bool = false) -> Result<PlayerStatus, AudioError> {
+        send(.load(path: path, position: position, paused: paused, title: title, refusePastEnd: refusePastEnd))
     }
 
     public func setPaused(_ paused: Bool) -> Result<PlayerStatus, AudioError> { send(.pause(paused)) }
@@ -57,13 +61,21 @@ public final class PlayerControl: @unchecked Sendable {  // @unchecked: all muta
     /// Scales the output volume at once (1 = normal); kept across seeks, reset by `load`.
     public func setGain(_ gain: Double) { _ = send(.gain(gain)) }
 
+    /// The sink (nil: the server's default) and volume to play with, applied to the stream in
+    /// play at once (a config reload). Fails when the sink does not exist.
+    public func configureOutput(device: String?, volumePercent: Int) -> Result<PlayerStatus, AudioError> {
+        send(.output(device: device, volumePercent: volumePercent))
+    }
+
     /// Stops the thread after closing decoder and sink.
     public func shutdown() { _ = send(.shutdown) }
 
     /// The file to go on with when the one in play ends (nil: none), from `position` seconds.
     /// When both have the same sample format it follows in the same stream, without a gap; the
     /// events are then `.ended` for the old file and `.continued` once the new one is heard.
-    public func queue(path: String?, position: Double = 0) { _ = send(.queue(path: path, position: position)) }
+    public func queue(path: String?, position: Double = 0, title: String = "") {
+        _ = send(.queue(path: path, position: position, title: title))
+    }
 
     private func send(_ command: Command) -> Result<PlayerStatus, AudioError> {
         mailbox.lock()

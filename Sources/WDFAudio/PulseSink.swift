@@ -1,4 +1,5 @@
 import CPulse
+import WDFCore
 
 /// Playback through libpulse's asynchronous API: a threaded mainloop, one context, one stream.
 ///
@@ -14,18 +15,31 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
     public private(set) var failure: AudioError?
     public private(set) var drained = false
 
-    private let mainloop: OpaquePointer
-    private var context: OpaquePointer?
-    private var stream: OpaquePointer?
+    let mainloop: OpaquePointer
+    var context: OpaquePointer?
+    var stream: OpaquePointer?
     private var drainOperation: OpaquePointer?
-    private var format = AudioFormat(sampleRate: 44100, channels: 2)
-    private let device: String?
-    private let volumePercent: Int
+    var format = AudioFormat(sampleRate: 44100, channels: 2)
+    /// Sink name (nil: the server's default) and volume from the config; changed by `configure`.
+    var device: String?
+    var volumePercent: Int
+    /// The volume the listener gave the stream by hand (pavucontrol): kept for the streams after it.
+    var listenerVolume: pa_volume_t?
+    /// The volume this sink last gave the stream (nil: the server's choice when it connected).
+    var appliedVolume: pa_volume_t?
+    /// The fade factor in effect (1 = none).
+    var gain = 1.0
+    /// Set by the callbacks of `PulseSink+Output`.
+    var queriedVolume: pa_volume_t?
+    var operationSucceeded = false
+    var defaultSinkName: String?
     private let bufferSeconds: Double
     /// Stream time (µs) at which the data written after the last flush starts to be heard.
     private var baseUsec: UInt64 = 0
     private var writtenBytes = 0
     private let applicationName: String
+    /// How the server names itself, read on connecting ("pulseaudio", "PulseAudio (on PipeWire 1.0.5)").
+    public internal(set) var serverName: String?
 
     /// - Parameters:
     ///   - device: sink name, nil for the server default.
@@ -33,7 +47,7 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
     public init(applicationName: String = "wdfplay", device: String? = nil, volumePercent: Int = 100,
                 bufferSeconds: Double = 1.0) throws(AudioError) {
         guard let ml = pa_threaded_mainloop_new() else {
-            throw AudioError(.outputFailed, "Could not create the PulseAudio main loop.")
+            throw AudioError(.outputFailed, "Could not create the libpulse main loop.")
         }
         mainloop = ml
         self.device = device.flatMap { $0.isEmpty ? nil : $0 }
@@ -53,16 +67,16 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
         pa_threaded_mainloop_free(mainloop)
     }
 
-    private var unmanagedSelf: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
+    var unmanagedSelf: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
 
-    private static func from(_ userdata: UnsafeMutableRawPointer?) -> PulseSink {
+    static func from(_ userdata: UnsafeMutableRawPointer?) -> PulseSink {
         Unmanaged<PulseSink>.fromOpaque(userdata!).takeUnretainedValue()
     }
 
     // MARK: connection
 
     /// Connects to the server if not connected. Called with the lock held.
-    private func ensureContext() throws(AudioError) {
+    func ensureContext() throws(AudioError) {
         if let ctx = context {
             let state = pa_context_get_state(ctx)
             if state == PA_CONTEXT_READY { return }
@@ -74,32 +88,33 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
         pa_proplist_sets(props, "application.id", "org.wdfplay")
         pa_proplist_sets(props, "application.icon_name", "audio-x-generic")
         guard let ctx = pa_context_new_with_proplist(pa_threaded_mainloop_get_api(mainloop), applicationName, props) else {
-            throw AudioError(.outputFailed, "Could not create a PulseAudio context.")
+            throw AudioError(.outputFailed, "Could not create a libpulse context.")
         }
         context = ctx
         pa_context_set_state_callback(ctx, { _, userdata in
             let sink = PulseSink.from(userdata)
             sink.contextStateChanged()
         }, unmanagedSelf)
-        try checkPulse(pa_context_connect(ctx, nil, PA_CONTEXT_NOAUTOSPAWN, nil), "pa_context_connect", context: ctx)
+        try checkPulse(pa_context_connect(ctx, nil, PA_CONTEXT_NOAUTOSPAWN, nil), "pa_context_connect", context: ctx, server: serverName)
         while true {
             let state = pa_context_get_state(ctx)
             if state == PA_CONTEXT_READY { break }
             if state == PA_CONTEXT_FAILED || state == PA_CONTEXT_TERMINATED {
-                let error = pulseError("pa_context_connect", context: ctx)
+                let error = pulseError("pa_context_connect", context: ctx, server: serverName)
                 dropContext()
                 throw AudioError(.outputUnavailable, error.message)
             }
             pa_threaded_mainloop_wait(mainloop)
         }
         failure = nil
+        readServerName(ctx)
     }
 
     private func contextStateChanged() {
         guard let ctx = context else { return }
         let state = pa_context_get_state(ctx)
         if state == PA_CONTEXT_FAILED || state == PA_CONTEXT_TERMINATED {
-            failure = AudioError(.outputUnavailable, "Lost the connection to the PulseAudio server.")
+            failure = AudioError(.outputUnavailable, "Lost the connection to \(soundServer(serverName)).")
             onWritable?()
         }
         pa_threaded_mainloop_signal(mainloop, 0)
@@ -138,24 +153,26 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
 
     // MARK: AudioSink
 
-    public func open(format: AudioFormat) throws(AudioError) {
+    public func open(format: AudioFormat, title: String) throws(AudioError) {
         pa_threaded_mainloop_lock(mainloop)
         defer { pa_threaded_mainloop_unlock(mainloop) }
+        noteListenerVolume()
         dropStream()
         try ensureContext()
         self.format = format
         var spec = pa_sample_spec(format: PA_SAMPLE_S16LE, rate: UInt32(format.sampleRate), channels: UInt8(format.channels))
         guard pa_sample_spec_valid(&spec) != 0 else {
-            throw AudioError(.outputFailed, "PulseAudio cannot play \(format).")
+            throw AudioError(.outputFailed, "\(soundServer(serverName, capitalized: true)) cannot play \(format).")
         }
         var map = pa_channel_map()
         pa_channel_map_init_extend(&map, UInt32(format.channels), PA_CHANNEL_MAP_DEFAULT)
         let props = pa_proplist_new()
         defer { pa_proplist_free(props) }
         pa_proplist_sets(props, "media.role", "music")
-        pa_proplist_sets(props, "media.name", "Podcast episode")
-        guard let s = pa_stream_new_with_proplist(context, "Podcast episode", &spec, &map, props) else {
-            throw pulseError("pa_stream_new", context: context)
+        let name = PulseSink.streamName(title)
+        pa_proplist_sets(props, "media.name", name)
+        guard let s = pa_stream_new_with_proplist(context, name, &spec, &map, props) else {
+            throw pulseError("pa_stream_new", context: context, server: serverName)
         }
         stream = s
         pa_stream_set_state_callback(s, { _, userdata in
@@ -171,19 +188,25 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
                                   minreq: target / 4, fragsize: UInt32.max)
         // No AUTO_TIMING_UPDATE: its timer would wake a paused daemon; positions are read on demand.
         let flags = pa_stream_flags_t(rawValue: PA_STREAM_START_CORKED.rawValue | PA_STREAM_ADJUST_LATENCY.rawValue)
+        // The listener's own volume if they set one, else the config's; at 100 % and none set by
+        // hand, the server's choice (its stream-restore module remembers the listener's).
+        gain = 1
+        appliedVolume = baseVolume
         var volume = pa_cvolume()
-        pa_cvolume_set(&volume, UInt32(format.channels), pa_volume_t(UInt64(PA_VOLUME_NORM) * UInt64(max(0, volumePercent)) / 100))
-        let rc = volumePercent == 100
+        pa_cvolume_set(&volume, UInt32(format.channels), appliedVolume ?? pa_volume_t(PA_VOLUME_NORM))
+        let rc = appliedVolume == nil
             ? pa_stream_connect_playback(s, device, &attr, flags, nil, nil)
             : pa_stream_connect_playback(s, device, &attr, flags, &volume, nil)
-        try checkPulse(rc, "pa_stream_connect_playback", context: context)
+        try checkPulse(rc, "pa_stream_connect_playback", context: context, server: serverName)
         while true {
             let state = pa_stream_get_state(s)
             if state == PA_STREAM_READY { break }
             if state == PA_STREAM_FAILED || state == PA_STREAM_TERMINATED {
-                let error = pulseError("pa_stream_connect_playback", context: context)
+                let error = pulseError("pa_stream_connect_playback", context: context, server: serverName)
                 dropStream()
-                if let device { throw AudioError(.outputFailed, "Cannot play to PulseAudio sink \"\(device)\": \(error.message)") }
+                if let device {
+                    throw AudioError(.outputFailed, "Cannot play to the sink \"\(device)\" of \(soundServer(serverName)): \(error.message)")
+                }
                 throw error
             }
             pa_threaded_mainloop_wait(mainloop)
@@ -198,7 +221,7 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
         if let s = stream {
             let state = pa_stream_get_state(s)
             if state == PA_STREAM_FAILED || state == PA_STREAM_TERMINATED, failure == nil {
-                failure = AudioError(.outputUnavailable, "The PulseAudio stream ended unexpectedly.")
+                failure = AudioError(.outputUnavailable, "The stream to \(soundServer(serverName)) ended unexpectedly.")
                 onWritable?()
             }
         }
@@ -212,10 +235,10 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
     }
 
     /// The stream, or the error that explains why there is none. Lock held.
-    private func liveStream() throws(AudioError) -> OpaquePointer {
+    func liveStream() throws(AudioError) -> OpaquePointer {
         if let failure { throw failure }
         guard let s = stream, pa_stream_get_state(s) == PA_STREAM_READY else {
-            throw AudioError(.outputFailed, "No PulseAudio stream is open.")
+            throw AudioError(.outputFailed, "No stream to \(soundServer(serverName)) is open.")
         }
         return s
     }
@@ -224,7 +247,7 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
         pa_threaded_mainloop_lock(mainloop)
         defer { pa_threaded_mainloop_unlock(mainloop) }
         let n = pa_stream_writable_size(try liveStream())
-        if n == Int(bitPattern: UInt(UInt64.max)) { throw pulseError("pa_stream_writable_size", context: context) }
+        if n == Int(bitPattern: UInt(UInt64.max)) { throw pulseError("pa_stream_writable_size", context: context, server: serverName) }
         return n
     }
 
@@ -233,7 +256,7 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
         pa_threaded_mainloop_lock(mainloop)
         defer { pa_threaded_mainloop_unlock(mainloop) }
         let s = try liveStream()
-        try checkPulse(pa_stream_write(s, bytes.baseAddress, bytes.count, nil, 0, PA_SEEK_RELATIVE), "pa_stream_write", context: context)
+        try checkPulse(pa_stream_write(s, bytes.baseAddress, bytes.count, nil, 0, PA_SEEK_RELATIVE), "pa_stream_write", context: context, server: serverName)
         writtenBytes += bytes.count
         drained = false
     }
@@ -250,15 +273,14 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
     public func setGain(_ gain: Double) throws(AudioError) {
         pa_threaded_mainloop_lock(mainloop)
         defer { pa_threaded_mainloop_unlock(mainloop) }
-        let s = try liveStream()
-        let level = max(0, min(1, gain)) * Double(max(0, volumePercent)) / 100
-        var volume = pa_cvolume()
-        pa_cvolume_set(&volume, UInt32(format.channels), pa_sw_volume_from_linear(level))
-        try wait(pa_context_set_sink_input_volume(context, pa_stream_get_index(s), &volume, PulseSink.contextOperationDone,
-                                                  unmanagedSelf), "pa_context_set_sink_input_volume")
+        _ = try liveStream()
+        // A fade starts from the volume the stream has now (the listener may have changed it).
+        if self.gain == 1, gain < 1 { noteListenerVolume() }
+        self.gain = max(0, min(1, gain))
+        try applyVolume()
     }
 
-    private static let contextOperationDone: @convention(c) (OpaquePointer?, Int32, UnsafeMutableRawPointer?) -> Void = { _, _, userdata in
+    static let contextOperationDone: @convention(c) (OpaquePointer?, Int32, UnsafeMutableRawPointer?) -> Void = { _, _, userdata in
         let sink = PulseSink.from(userdata)
         pa_threaded_mainloop_signal(sink.mainloop, 0)
     }
@@ -304,7 +326,7 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
             }
             sink.onWritable?()
         }, unmanagedSelf) else {
-            throw pulseError("pa_stream_drain", context: context)
+            throw pulseError("pa_stream_drain", context: context, server: serverName)
         }
         drainOperation = op
     }
@@ -333,14 +355,14 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
 
     // MARK: operations
 
-    private static let operationDone: @convention(c) (OpaquePointer?, Int32, UnsafeMutableRawPointer?) -> Void = { _, _, userdata in
+    static let operationDone: @convention(c) (OpaquePointer?, Int32, UnsafeMutableRawPointer?) -> Void = { _, _, userdata in
         let sink = PulseSink.from(userdata)
         pa_threaded_mainloop_signal(sink.mainloop, 0)
     }
 
     /// Waits (lock held) until `op` completes or the connection fails.
-    private func wait(_ op: OpaquePointer?, _ call: StaticString) throws(AudioError) {
-        guard let op else { throw pulseError(call, context: context) }
+    func wait(_ op: OpaquePointer?, _ call: StaticString) throws(AudioError) {
+        guard let op else { throw pulseError(call, context: context, server: serverName) }
         defer { pa_operation_unref(op) }
         while pa_operation_get_state(op) == PA_OPERATION_RUNNING {
             if let failure {

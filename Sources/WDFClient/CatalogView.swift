@@ -102,13 +102,16 @@ public enum CatalogView {
         if let problem = page["problem"]?.stringValue { lines.append("! \(problem)") }
         let chapters = page["chapter_list"]?.arrayValue ?? []
         if !chapters.isEmpty {
-            let source = chapters.first?["source"]?.stringValue.flatMap(ChapterOrigin.init(rawValue:))?.label
+            // Bookmarks come among the chapters with numbers of their own: shown as ★N.
+            func isBookmark(_ chapter: JSON) -> Bool { chapter["source"]?.stringValue == ChapterOrigin.bookmark.rawValue }
+            let own = chapters.filter { !isBookmark($0) }
+            let source = own.first?["source"]?.stringValue.flatMap(ChapterOrigin.init(rawValue:))?.label
             lines.append("")
-            lines.append("Chapters (\(chapters.count)\(source.map { ", from the \($0)" } ?? ""))")
+            lines.append("Chapters (\(own.count)\(source.map { ", from the \($0)" } ?? "")\(own.count < chapters.count ? ", and \(chapters.count - own.count) bookmark\(chapters.count - own.count == 1 ? "" : "s") ★" : ""))")
             for chapter in chapters {
-                let number = chapter["number"]?.intValue ?? 0
+                let number = (isBookmark(chapter) ? "★" : "") + String(chapter["number"]?.intValue ?? 0)
                 let start = TimeFormat.clock(chapter["start"]?.doubleValue ?? 0)
-                var line = pad(String(number), 4) + "  " + pad(start, 7) + "  " + (chapter["title"]?.stringValue ?? "")
+                var line = pad(number, 4) + "  " + pad(start, 7) + "  " + (chapter["title"]?.stringValue ?? "")
                 if let url = chapter["url"]?.stringValue { line += "  <\(url)>" }
                 lines.append(line)
             }

@@ -40,6 +40,8 @@ public enum StatusView {
         let state = status["state"]?.stringValue ?? "stopped"
         guard state != "stopped", let episode = status["episode"], !episode.isNull else {
             var text = "■ stopped"
+            // Why nothing plays, when the sound server is the reason (as `--json` has it).
+            if let problem = status["output_error"]?.stringValue { text += "\n  ! \(problem)" }
             if let problem = status["store_error"]?.stringValue { text += "\n  ! \(problem)" }
             return text
         }

@@ -81,6 +81,21 @@ public struct ChapterList: Sendable, Equatable {
         return current
     }
 
+    /// The listener's bookmarks as spans of their own, beside the episode's chapters (which they
+    /// neither split nor renumber): numbered 1… by position (as `BookmarkStore` keeps them); each
+    /// lasts until the next chapter or bookmark that starts after it, else the end of the audio.
+    /// Bookmarks past the end of the audio are left out.
+    public static func bookmarks(_ marks: [BookmarkStore.Bookmark], chapters: ChapterList, duration: Double?) -> [Span] {
+        let total = duration ?? .infinity
+        let starts = (chapters.spans.map(\.start) + marks.map(\.position)).sorted()
+        var spans: [Span] = []
+        for (i, mark) in marks.enumerated() where mark.position.isFinite && mark.position >= 0 && mark.position < total {
+            let end = starts.first { $0 > mark.position + 0.0005 }.map { min($0, total) } ?? total
+            spans.append(Span(number: i + 1, title: mark.displayTitle, start: mark.position, end: end, origin: .bookmark))
+        }
+        return spans
+    }
+
     /// Every chapter start, for the player to watch.
     public var boundaries: [Double] { spans.map(\.start) + spans.map(\.end).filter(\.isFinite) }
 }

@@ -37,6 +37,14 @@ public struct ResumeStore: Sendable {
         file = directory + "/positions.json"
     }
 
+    /// The positions saved in `directory` as they are, for another program than the daemon
+    /// (`wdfplay-feed`): a damaged or newer file reads as empty and is left where it is.
+    public static func readOnly(directory: String) -> ResumeStore {
+        var store = ResumeStore(directory: directory)
+        if case let .current(json) = StateFile.read(store.file, formatVersion: formatVersion) { store.absorb(json) }
+        return store
+    }
+
     /// Reads the file. A missing file is an empty store. A damaged or unknown one is moved aside
     /// (`positions.json.damaged-<time>`), whatever could be read is kept, and the returned
     /// sentence says so.
@@ -112,13 +120,16 @@ public struct ResumeStore: Sendable {
         return max(0, record.position - rewind)
     }
 
-    public mutating func update(path: String, position: Double, duration: Double?, finished: Bool = false) {
+    /// Records a position. A change under 0.05 s is not worth a write, unless `exact` (a paused
+    /// position: what the listener sees must be what is saved).
+    public mutating func update(path: String, position: Double, duration: Double?, finished: Bool = false, exact: Bool = false) {
         let nearEnd = duration.map { $0 > 0 && position >= $0 - ResumeStore.playedMargin } ?? false
         let record = Record(position: finished ? (duration ?? position) : position, duration: duration,
                             finished: finished, played: nearEnd || records[path]?.played == true,
                             updated: Int(time(nil)))
         if let old = records[path], old.finished == record.finished, old.played == record.played,
-           abs(old.position - record.position) < 0.05, old.duration == record.duration, lastPath == path {
+           exact ? old.position == record.position : abs(old.position - record.position) < 0.05,
+           old.duration == record.duration, lastPath == path {
             return
         }
         records[path] = record

@@ -101,11 +101,23 @@ extension Daemon {
     }
 
     func resolver(_ items: [CatalogItem]) -> EpisodeResolver {
-        var current: String? = config.series.isEmpty ? nil : config.series
+        var resolver = EpisodeResolver(items: items, currentSeries: nil, lastKey: store.lastPath, records: store.records)
+        // Config `series` may be a unique beginning of a name, as on the command line.
+        var current: String? = config.series.isEmpty ? nil : resolver.series(named: config.series) ?? config.series
         if current == nil, let last = store.lastPath {
             current = items.first(where: { $0.storeKey == last })?.series
         }
-        return EpisodeResolver(items: items, currentSeries: current, lastKey: store.lastPath, records: store.records)
+        resolver.currentSeries = current
+        return resolver
+    }
+
+    /// The episode after the finished one at `path` in its series (skipping those marked
+    /// played), when there is one.
+    func nextAfterFinished(_ path: String) -> (CatalogItem, fromDemo: Bool)? {
+        guard let (items, _, fromDemo) = try? currentCatalog(),
+              let item = items.first(where: { $0.path == path }),
+              case let .found(next) = resolver(items).following(item, skippingPlayed: true) else { return nil }
+        return (next, fromDemo)
     }
 
     /// What `episode` (or `path`) and `series` in a request ask for; nil when it names none.
@@ -212,7 +224,8 @@ extension Daemon {
             }
             pairs.append(("album", JSON(episode.album)))
             let (list, origin) = chapterList(for: episode, duration: item.duration, reportProblems: false)
-            chapters = list.spans.map { span in
+            let marks = bookmarkSpans(for: episode.path, chapters: list, duration: item.duration)
+            chapters = Daemon.interleaved(list.spans, marks).map { span in
                 var json: [(String, JSON)] = [
                     ("number", .number(Double(span.number))), ("title", .string(span.title)), ("start", .number(span.start)),
                     ("end", span.end.isFinite ? .number(span.end) : .null),
@@ -322,7 +335,8 @@ extension Daemon {
         guard config.continuePlaying, let now = nowPlaying,
               let items = try? currentCatalog().items,
               let item = items.first(where: { $0.path == now.episode.path }),
-              case let .found(next) = resolver(items).following(item) else {
+              sleepTimer?.isFading != true,
+              case let .found(next) = resolver(items).following(item, skippingPlayed: true) else {
             player.queue(path: nil)
             return
         }
@@ -332,7 +346,7 @@ extension Daemon {
             return
         }
         upNext = next
-        player.queue(path: path, position: store.startPosition(for: path, rewind: config.resumeRewind))
+        player.queue(path: path, position: store.startPosition(for: path, rewind: config.resumeRewind), title: next.title)
     }
 
     /// The library changed while an episode plays with nothing queued after it: the next one
@@ -359,7 +373,7 @@ extension Daemon {
         do throws(WireError) {
             let episode = try episode(atPath: path)
             let start = store.startPosition(for: path, rewind: config.resumeRewind)
-            switch player.load(path: path, position: start) {
+            switch player.load(path: path, position: start, title: episode.title) {
             case let .success(loaded):
                 began(episode, fromDemo: isDemo(path), status: loaded, navigated: false)
             case let .failure(error):

@@ -3,22 +3,43 @@ import WDFCore
 
 /// Chapters from every source, the listener's bookmarks, and skip rules.
 extension Daemon {
-    /// The episode's navigable chapters: the winning source's, with the bookmarks merged in.
+    /// The episode's navigable chapters: the winning source's. The listener's bookmarks are
+    /// not among them (they would renumber them); see `bookmarkSpans`.
     func chapterList(for episode: Episode, duration: Double?, reportProblems: Bool = true) -> (ChapterList, ChapterOrigin?) {
         let sources = ChapterSources.all(feed: feedRecord(forPath: episode.path), cacheDirectory: paths.cacheDirectory)
         let merged = ChapterSources.merged(forAudioAt: episode.path, tag: episode.tag, duration: duration,
-                                           bookmarks: bookmarks.bookmarks(for: episode.path), sources: sources)
+                                           bookmarks: [], sources: sources)
         if reportProblems { for problem in merged.problems { log.warning(problem) } }
         return (ChapterList(sourced: merged.chapters, duration: duration), merged.origin)
     }
 
-    /// Rebuilds the list in play (after a bookmark changed) and tells the playback thread.
+    /// The episode's bookmarks, numbered on their own, with their lengths beside `chapters`.
+    func bookmarkSpans(for path: String, chapters: ChapterList, duration: Double?) -> [ChapterList.Span] {
+        ChapterList.bookmarks(bookmarks.entries(for: path), chapters: chapters, duration: duration)
+    }
+
+    /// Rebuilds the bookmarks in play (after one changed).
     func refreshChapters() {
         guard var now = nowPlaying else { return }
-        let duration = player.status().duration
-        (now.chapters, now.chapterOrigin) = chapterList(for: now.episode, duration: duration, reportProblems: false)
+        now.bookmarks = bookmarkSpans(for: now.episode.path, chapters: now.chapters, duration: player.status().duration)
         nowPlaying = now
-        player.watch(boundaries: now.chapters.boundaries)
+    }
+
+    /// Chapters and bookmarks in time order (a bookmark after the chapter it falls in), as
+    /// `chapters` and `info` list them.
+    static func interleaved(_ chapters: [ChapterList.Span], _ bookmarks: [ChapterList.Span]) -> [ChapterList.Span] {
+        var result: [ChapterList.Span] = []
+        result.reserveCapacity(chapters.count + bookmarks.count)
+        var marks = bookmarks[...]
+        for chapter in chapters {
+            while let mark = marks.first, mark.start < chapter.start - 0.0005 {
+                result.append(mark)
+                marks = marks.dropFirst()
+            }
+            result.append(chapter)
+        }
+        result.append(contentsOf: marks)
+        return result
     }
 
     func saveBookmarks() throws(WireError) {
@@ -38,41 +59,45 @@ extension Daemon {
         }
         try saveBookmarks()
         refreshChapters()
-        let span = nowPlaying?.chapters.spans.last { $0.isBookmark && abs($0.start - status.position) < 0.0005 }
+        let span = nowPlaying?.bookmarks.last { abs($0.start - status.position) < 0.0005 }
         log.info("bookmark at \(TimeFormat.clock(status.position)) in \(now.episode.path)")
-        broadcast("chapters", ["chapters_count": .number(Double(nowPlaying?.chapters.count ?? 0))])
-        return ["chapter": span.map { chapterJSON($0) } ?? .null, "chapters_count": .number(Double(nowPlaying?.chapters.count ?? 0))]
+        broadcast("chapters", .object(bookmarkCounts()))
+        return .object([("chapter", span.map { chapterJSON($0) } ?? .null)] + bookmarkCounts())
     }
 
-    /// `unmark N`: N is the bookmark's number in the chapter list (`wdfctl chapters`).
+    /// `chapters_count` and `bookmarks_count` of the episode in play.
+    func bookmarkCounts() -> [(String, JSON)] {
+        [("chapters_count", .number(Double(nowPlaying?.chapters.count ?? 0))),
+         ("bookmarks_count", .number(Double(nowPlaying?.bookmarks.count ?? 0)))]
+    }
+
+    /// `unmark N`: N is the bookmark's own number (★N in `wdfctl chapters`).
     func unmark(_ request: Request) throws(WireError) -> JSON {
-        guard let number = try request.integer("number") else { throw .badArgument("unmark needs \"number\" (as `wdfctl chapters` shows it).") }
+        guard let number = try request.integer("number") else { throw .badArgument("unmark needs \"number\" (the bookmark's, as `wdfctl chapters` shows it).") }
         guard player.status().state != .stopped, let now = nowPlaying else { throw .nothingPlaying() }
-        guard let span = now.chapters.span(number: number) else {
-            throw WireError("no_such_chapter", "There is no chapter \(number); this episode has \(now.chapters.count).")
+        guard number >= 1, number <= now.bookmarks.count else {
+            throw WireError("no_such_bookmark", now.bookmarks.isEmpty
+                ? "\"\(now.episode.title)\" has no bookmarks."
+                : "There is no bookmark \(number); this episode has \(now.bookmarks.count).")
         }
-        guard span.isBookmark else {
-            throw WireError("not_a_bookmark", "Chapter \(number) (\"\(span.title)\") comes from the episode, not from your bookmarks.")
-        }
-        guard bookmarks.remove(path: now.episode.path, position: span.start) != nil else {
-            throw WireError("no_such_chapter", "Bookmark \(number) is no longer there.")
+        let span = now.bookmarks[number - 1]
+        guard bookmarks.remove(path: now.episode.path, number: span.number) != nil else {
+            throw WireError("no_such_bookmark", "Bookmark \(number) is no longer there.")
         }
         try saveBookmarks()
         refreshChapters()
-        broadcast("chapters", ["chapters_count": .number(Double(nowPlaying?.chapters.count ?? 0))])
-        return ["removed": chapterJSON(span), "chapters_count": .number(Double(nowPlaying?.chapters.count ?? 0))]
+        broadcast("chapters", .object(bookmarkCounts()))
+        return .object([("removed", chapterJSON(span))] + bookmarkCounts())
     }
 
     // MARK: skip rules
 
-    /// A chapter whose title matches `skip_chapters`; a bookmark inside one is skipped with it
-    /// (it only splits the chapter it falls in).
+    /// A chapter whose title matches `skip_chapters`; a bookmark inside one is skipped with it.
     func wouldSkip(_ span: ChapterList.Span) -> Bool {
         guard !skipRules.isEmpty else { return false }
         guard span.isBookmark else { return skipRules.matches(span.title) }
         guard let chapters = nowPlaying?.chapters else { return false }
-        let host = chapters.spans[..<(span.number - 1)].last { !$0.isBookmark }
-        return host.map { skipRules.matches($0.title) } ?? false
+        return chapters.current(at: span.start).map { skipRules.matches($0.title) } ?? false
     }
 
     /// When playback will enter a chapter to skip, from the heard position (recomputed after every

@@ -9,15 +9,17 @@ extension Daemon {
         ("play", "play an episode: {episode: N | \"next\" | TITLE WORDS | path, series?: NAME, from?: s, restart?: bool}; none = the last one",
          { d, r, _ throws(WireError) in try d.play(r) }),
         ("pause", "pause", { d, _, _ throws(WireError) in try d.setPaused(true) }),
-        ("resume", "resume", { d, _, _ throws(WireError) in try d.setPaused(false) }),
-        ("toggle", "pause if playing, else resume", { d, _, _ throws(WireError) in try d.setPaused(d.player.status().state == .playing) }),
+        ("resume", "resume; when stopped, play the last episode (or the next, once it is finished)",
+         { d, r, _ throws(WireError) in try d.setPaused(false, request: r) }),
+        ("toggle", "pause if playing, else resume (as `resume` does when stopped)",
+         { d, r, _ throws(WireError) in try d.setPaused(d.player.status().state == .playing, request: r) }),
         ("seek", "seek: {position: s} absolute, or {offset: ±s} relative", { d, r, _ throws(WireError) in try d.seek(r) }),
         ("next", "next chapter", { d, _, _ throws(WireError) in try d.nextChapter() }),
         ("prev", "previous chapter (the start of this one after its first 5 s)", { d, _, _ throws(WireError) in try d.previousChapter() }),
-        ("chapter", "go to chapter {number: N} (1-based), or the first whose title contains {title: TEXT}",
+        ("chapter", "go to chapter {number: N} (1-based), the first whose title contains {title: TEXT}, or {bookmark: N}",
          { d, r, _ throws(WireError) in try d.goToChapter(r) }),
         ("mark", "bookmark the heard position as a chapter of your own: {title?: TEXT}", { d, r, _ throws(WireError) in try d.mark(r) }),
-        ("unmark", "remove bookmark {number: N} (its number in the chapter list)", { d, r, _ throws(WireError) in try d.unmark(r) }),
+        ("unmark", "remove bookmark {number: N} (the bookmark's own number, ★N in the chapter list)", { d, r, _ throws(WireError) in try d.unmark(r) }),
         ("chapters", "the chapters of the episode in play", { d, _, _ throws(WireError) in try d.chapterListJSON() }),
         ("episodes", "the episodes of a series: {series?: NAME} (default: the current series), or {all: true}",
          { d, r, _ throws(WireError) in try d.episodesCommand(r) }),
@@ -64,7 +66,9 @@ extension Daemon {
         }
         if status.state != .stopped { remember(status, durable: true) }
         let start = from ?? (restart ? 0 : store.startPosition(for: episode.path, rewind: config.resumeRewind))
-        let loaded = try result(player.load(path: episode.path, position: start))
+        // A `from` past the end is refused, as `seek` refuses it (not played from the start).
+        let loaded = try result(player.load(path: episode.path, position: start, title: episode.title,
+                                            refusePastEnd: from != nil))
         outputRecovery.stop()
         began(episode, fromDemo: fromDemo, status: loaded, navigated: from != nil)
         return playReply(loaded, startedAt: loaded.position, resumed: from == nil && !restart && start > 0)
@@ -74,7 +78,9 @@ extension Daemon {
     /// chapters, the resume record, and what comes after it.
     func began(_ episode: Episode, fromDemo: Bool, status loaded: PlayerStatus, navigated: Bool) {
         let (chapters, origin) = chapterList(for: episode, duration: loaded.duration)
-        nowPlaying = NowPlaying(episode: episode, chapters: chapters, chapterOrigin: origin, fromDemo: fromDemo)
+        nowPlaying = NowPlaying(episode: episode, chapters: chapters,
+                                bookmarks: bookmarkSpans(for: episode.path, chapters: chapters, duration: loaded.duration),
+                                chapterOrigin: origin, fromDemo: fromDemo)
         navigatedChapter = navigated ? chapters.current(at: loaded.position)?.number : nil
         lastSkipped = .null
         lastChapterNumber = chapters.current(at: loaded.position)?.number
@@ -102,6 +108,11 @@ extension Daemon {
             guard let last = store.lastPath, !last.hasPrefix("feed:") else {
                 throw WireError("no_last_episode", "There is no last episode to continue yet; name one, e.g. `wdfplay 6`.")
             }
+            // Continuing a finished episode is going on to the next one in its series (as
+            // `wdfplay SERIES` does); one with no next plays again from the start.
+            if store.record(for: last)?.finished == true, let next = nextAfterFinished(last) {
+                return (try episode(atPath: try downloadedPath(next.0)), next.fromDemo)
+            }
             return (try episode(atPath: last), isDemo(last))
         case let .path(path):
             return (try episode(atPath: path), isDemo(path))
@@ -114,11 +125,20 @@ extension Daemon {
     func episode(atPath path: String) throws(WireError) -> Episode {
         try checkEpisodeFile(path)
         let real = FileSystem.realPath(path) ?? path
+        var episode: Episode
         do {
-            return try Episode.read(path: real)
+            episode = try Episode.read(path: real)
         } catch {
             throw WireError("unreadable_tag", "\(error)")
         }
+        // Downloaded from the feed: the feed's title and number, not the file's (maybe stale) tag.
+        if let item = catalogItems?.first(where: { $0.path == real }), item.feedOwnsFile {
+            episode.title = item.title
+            episode.series = item.series
+            episode.number = item.number
+            episode.numberSource = item.numberSource
+        }
+        return episode
     }
 
     /// Refuses a path that names nothing, a folder, or anything else that is not a regular file
@@ -157,15 +177,21 @@ extension Daemon {
 
     // MARK: transport
 
-    private func result(_ result: Result<PlayerStatus, AudioError>) throws(WireError) -> PlayerStatus {
+    func result(_ result: Result<PlayerStatus, AudioError>) throws(WireError) -> PlayerStatus {
         switch result {
         case let .success(status): return status
+        case let .failure(error) where error.code == .pastEnd: throw .badArgument(error.message)
         case let .failure(error): throw WireError(error.code.rawValue, error.message)
         }
     }
 
-    private func setPaused(_ paused: Bool) throws(WireError) -> JSON {
+    /// `request`: the resume/toggle request; when stopped, playing again is a `play` of the last
+    /// episode (a media key bound to toggle starts it, as with mpc and playerctl).
+    private func setPaused(_ paused: Bool, request: Request? = nil) throws(WireError) -> JSON {
         let status = player.status()
+        if status.state == .stopped, !paused, let request {
+            return try play(request.withoutArguments())
+        }
         guard status.state != .stopped else { throw .nothingPlaying() }
         if paused {
             // The listener's pause wins over carrying on when the sound server returns.
@@ -238,6 +264,16 @@ extension Daemon {
     }
 
     private func goToChapter(_ request: Request) throws(WireError) -> JSON {
+        if let mark = try request.integer("bookmark") {
+            guard player.status().state != .stopped, let now = nowPlaying else { throw .nothingPlaying() }
+            guard mark >= 1, mark <= now.bookmarks.count else {
+                throw WireError("no_such_bookmark", now.bookmarks.isEmpty
+                    ? "\"\(now.episode.title)\" has no bookmarks."
+                    : "There is no bookmark \(mark); this episode has \(now.bookmarks.count).")
+            }
+            navigatedChapter = now.chapters.current(at: now.bookmarks[mark - 1].start)?.number
+            return statusJSON(try result(player.seek(to: now.bookmarks[mark - 1].start)))
+        }
         let number = try request.integer("number")
         let title = try request.string("title")?.trimmingWhitespace()
         guard number != nil || !(title ?? "").isEmpty else {
@@ -262,7 +298,9 @@ extension Daemon {
         guard status.state != .stopped, let now = nowPlaying else { throw .nothingPlaying() }
         let current = now.chapters.current(at: status.position)?.number
         let source = now.chapterOrigin?.rawValue
-        return .array(now.chapters.spans.map { span in
+        // The episode's chapters by their numbers, the listener's bookmarks (numbered on their
+        // own, `bookmark: true`) in time order among them.
+        return .array(Daemon.interleaved(now.chapters.spans, now.bookmarks).map { span in
             var json = chapterJSON(span)
             if case var .object(pairs) = json {
                 pairs.append(("length", .number(span.length.isFinite ? span.length : 0)))
@@ -272,7 +310,7 @@ extension Daemon {
                 if let url = span.url { pairs.append(("url", .string(url))) }
                 if let image = span.image { pairs.append(("image", .string(image))) }
                 if let description = span.description { pairs.append(("description", .string(description))) }
-                pairs.append(("current", .bool(span.number == current)))
+                pairs.append(("current", .bool(!span.isBookmark && span.number == current)))
                 json = .object(pairs)
             }
             return json

@@ -58,12 +58,14 @@ extension Daemon {
     }
 
     func cancelSleep(restoringVolume: Bool, keepMode: Bool = false) {
-        if sleepTimer?.isFading == true, restoringVolume { player.setGain(1) }
+        let wasFading = sleepTimer?.isFading == true
+        if wasFading, restoringVolume { player.setGain(1) }
         if keepMode, let mode = sleepTimer?.mode {
             sleepTimer = SleepTimer(mode: mode)
         } else {
             sleepTimer = nil
         }
+        if wasFading, nowPlaying != nil { queueNext() }  // the fade had taken the next episode off
     }
 
     /// Fade steps, then the pause; called every loop turn.
@@ -86,6 +88,10 @@ extension Daemon {
             timer.fadeFrom = status.position
             timer.fadeStep = 0
             log.info("sleep timer: fading out from \(TimeFormat.clock(status.position))")
+            // Nothing follows a fade: the next episode must not start in the stream while it
+            // fades (it would be the one paused, and the one heard next time).
+            sleepTimer = timer
+            queueNext()
         }
         timer.fadeStep += 1
         if timer.fadeStep <= SleepTimer.fadeSteps {
@@ -101,7 +107,26 @@ extension Daemon {
         _ = player.seek(to: from)
         player.setGain(1)
         remember(player.status(), durable: true)
+        queueNext()  // resuming goes on into the next episode as usual
         log.info("sleep timer: paused; resuming will start at \(TimeFormat.clock(from))")
+        broadcast("sleep", ["mode": "off", "remaining": nil, "fading": false, "paused_at": .number(from)])
+    }
+
+    /// The episode ended during the fade: it is opened again, paused where the fade began, as if
+    /// the fade had ended first. Nothing after it is started or marked.
+    func pauseAfterSleep(_ episode: Episode, at from: Double) {
+        let fromDemo = isDemo(episode.path)
+        switch player.load(path: episode.path, position: from, paused: true, title: episode.title) {
+        case let .success(loaded):
+            began(episode, fromDemo: fromDemo, status: loaded, navigated: false)
+            remember(loaded, durable: true)
+            log.info("sleep timer: paused; resuming will start at \(TimeFormat.clock(from))")
+            broadcast("state", statusJSON(loaded))
+        case let .failure(error):
+            store.update(path: episode.path, position: from, duration: nil)
+            saveStore(durable: true)
+            log.error("Cannot open \(episode.path) again after the sleep timer: \(error.message)")
+        }
         broadcast("sleep", ["mode": "off", "remaining": nil, "fading": false, "paused_at": .number(from)])
     }
 }

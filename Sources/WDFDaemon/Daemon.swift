@@ -25,7 +25,9 @@ public final class Daemon {
     struct NowPlaying {
         var episode: Episode
         var chapters: ChapterList
-        /// The source the chapters came from (nil: none, or bookmarks only).
+        /// The listener's bookmarks, numbered apart from the chapters (`ChapterList.bookmarks`).
+        var bookmarks: [ChapterList.Span] = []
+        /// The source the chapters came from (nil: none).
         var chapterOrigin: ChapterOrigin?
         var fromDemo: Bool
     }
@@ -78,6 +80,9 @@ public final class Daemon {
     var upNext: CatalogItem?
     /// Set between an episode's end and the event that says how the next one follows.
     var continuing: CatalogItem?
+    /// Set between the end of an episode that the sleep timer was fading and the stop after it:
+    /// the episode and where the fade began.
+    var sleptThroughEnd: (Episode, Double)?
     /// When to look again for a next episode to queue: the library changed while one plays with
     /// nothing to follow it (a download of the next one may just have finished).
     var requeueAt: Double?
@@ -204,6 +209,11 @@ public final class Daemon {
         defer { if let notifier { notifier.status(serviceStatus(player.status())) } }
         switch event {
         case let .stateChanged(status):
+            if status.state == .stopped, let (episode, from) = sleptThroughEnd {
+                sleptThroughEnd = nil
+                pauseAfterSleep(episode, at: from)
+                return
+            }
             if status.state == .stopped, let next = continuing {
                 // The next episode could not follow in the same stream: start it now.
                 continuing = nil
@@ -231,6 +241,14 @@ public final class Daemon {
             scheduleSkip(status)
             announceChapterChange(status)
         case let .ended(path, duration):
+            if let from = sleepTimer?.fadeFrom, let episode = nowPlaying?.episode, episode.path == path {
+                // The audio ran out while the sleep timer was fading it (a timer of listening time
+                // ending in the last seconds): pause there all the same, where the fade began.
+                sleptThroughEnd = (episode, from)
+                sleepTimer = nil
+                upNext = nil
+                return
+            }
             store.update(path: path, position: duration, duration: duration, finished: true)
             saveStore(durable: true)
             let episode = nowPlaying.map { episodeJSON($0.episode, demo: $0.fromDemo) } ?? .null
@@ -265,7 +283,8 @@ public final class Daemon {
     /// Records the player's position for the current episode.
     func remember(_ status: PlayerStatus, durable: Bool) {
         if let path = status.path, status.state != .stopped {
-            store.update(path: path, position: status.position, duration: status.duration)
+            // A paused position is kept to the millisecond: `status` shows the same number.
+            store.update(path: path, position: status.position, duration: status.duration, exact: status.state == .paused)
         }
         saveStore(durable: durable)
     }
@@ -339,11 +358,21 @@ public final class Daemon {
     @discardableResult
     func reloadConfig() -> DaemonError? {
         do {
+            let previous = config
             config = try ConfigReader.load(path: configPath, environment: options.environment)
             skipRules = SkipRules(patterns: config.skipChapters)
             Log.configure(threshold: options.verbose ? .debug : Log.Level(name: config.logLevel.rawValue) ?? .info,
                           environment: options.environment)
-            log.info("reloaded \(configPath)")
+            // Every key takes effect now; the sink and the volume move the stream in play too.
+            var changes: [String] = []
+            if previous.volume != config.volume { changes.append("volume \(previous.volume) → \(config.volume)") }
+            if previous.audioDevice != config.audioDevice {
+                changes.append("audio_device \"\(previous.audioDevice)\" → \"\(config.audioDevice)\"")
+            }
+            if !changes.isEmpty, case let .failure(error) = player.configureOutput(device: config.audioDevice, volumePercent: config.volume) {
+                log.error("\(error.message) (key `audio_device` in \(configPath))")
+            }
+            log.info("reloaded \(configPath)" + (changes.isEmpty ? "" : ": " + changes.joined(separator: ", ")))
             if nowPlaying != nil { queueNext() }
             return nil
         } catch {

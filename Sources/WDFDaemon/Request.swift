@@ -17,6 +17,17 @@ struct Request {
         body = json
     }
 
+    private init(id: JSON, command: String, body: JSON) {
+        self.id = id
+        self.command = command
+        self.body = body
+    }
+
+    /// The same request with no arguments (a `resume` that becomes a `play` of the last episode).
+    func withoutArguments() -> Request {
+        Request(id: id, command: command, body: ["id": id, "command": .string(command)])
+    }
+
     func has(_ key: String) -> Bool { !(body[key]?.isNull ?? true) }
 
     func number(_ key: String) throws(WireError) -> Double? {

@@ -13,6 +13,9 @@ struct SleepTimer {
 
     static let fadeSeconds = 3.0
     static let fadeSteps = 15
+    /// A fade before the end of a chapter or episode is over this long before it: the pause must
+    /// come before the audio ends (else the episode would finish, and the next one follow).
+    static let endMargin = 0.5
 
     var mode: Mode
     /// Monotonic time the fade is due to begin (nil while paused or when not computable).
@@ -42,11 +45,11 @@ struct SleepTimer {
             return max(0, left - SleepTimer.fadeSeconds)
         case .chapterEnd:
             guard let span = chapters?.current(at: position), span.end.isFinite else {
-                return duration.map { max(0, $0 - SleepTimer.fadeSeconds - position) }
+                return duration.map { max(0, $0 - SleepTimer.fadeSeconds - SleepTimer.endMargin - position) }
             }
-            return max(0, span.end - SleepTimer.fadeSeconds - position)
+            return max(0, span.end - SleepTimer.fadeSeconds - SleepTimer.endMargin - position)
         case .episodeEnd:
-            return duration.map { max(0, $0 - SleepTimer.fadeSeconds - position) }
+            return duration.map { max(0, $0 - SleepTimer.fadeSeconds - SleepTimer.endMargin - position) }
         }
     }
 
@@ -60,10 +63,10 @@ struct SleepTimer {
             remaining = playing ? fadeAt.map { max(0, $0 - now) + SleepTimer.fadeSeconds } ?? left : left
         case .chapterEnd:
             mode = "chapter"
-            remaining = secondsUntilFade(position: position, chapters: chapters, duration: duration).map { $0 + SleepTimer.fadeSeconds }
+            remaining = secondsUntilFade(position: position, chapters: chapters, duration: duration).map { $0 + SleepTimer.fadeSeconds + SleepTimer.endMargin }
         case .episodeEnd:
             mode = "episode"
-            remaining = secondsUntilFade(position: position, chapters: chapters, duration: duration).map { $0 + SleepTimer.fadeSeconds }
+            remaining = secondsUntilFade(position: position, chapters: chapters, duration: duration).map { $0 + SleepTimer.fadeSeconds + SleepTimer.endMargin }
         }
         return ["mode": .string(mode), "remaining": JSON(isFading ? 0 : remaining), "fading": .bool(isFading)]
     }

@@ -4,7 +4,7 @@ import WDFCore
 
 struct Mark: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Bookmark what you are hearing as a chapter of your own (kept across restarts).")
+        abstract: "Bookmark what you are hearing (numbered on its own beside the chapters; kept across restarts).")
     @Argument(help: ArgumentHelp("A title for it (default: \"Bookmark at MM:SS\").", valueName: "TITLE"))
     var title: [String] = []
     @OptionGroup var connection: ConnectionOptions

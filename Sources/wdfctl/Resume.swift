@@ -2,7 +2,7 @@ import ArgumentParser
 import WDFClient
 
 struct Resume: SimpleCommand {
-    static let configuration = CommandConfiguration(abstract: "Resume playing.", aliases: ["play"])
+    static let configuration = CommandConfiguration(abstract: "Resume playing; when stopped, play the last episode again (the next one once it is finished).", aliases: ["play"])
     @OptionGroup var connection: ConnectionOptions
     var command: String { "resume" }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import WDFClient
 
 struct Toggle: SimpleCommand {
-    static let configuration = CommandConfiguration(abstract: "Pause if playing, else resume.")
+    static let configuration = CommandConfiguration(abstract: "Pause if playing, else resume (when stopped: the last episode again, or the next one).")
     @OptionGroup var connection: ConnectionOptions
     var command: String { "toggle" }
 }

@@ -176,10 +176,20 @@ struct SyncCommand: ParsableCommand {
             TerminalText.print(summary.serialized)
         } else if !json {
             let name = document.title ?? url
-            var line = "\(name): \(document.items.count) episodes in the feed, \(merge.added.count) new"
+            // Episodes first seen in the feed but already in the library (the first sync of a
+            // listener who has been downloading by hand) are not new to them.
+            let present = context.alreadyInLibrary(merge.added)
+            var line = "\(name): \(document.items.count) episodes in the feed, \(merge.added.count - present.count) new"
+            if !present.isEmpty { line += ", \(present.count) already in the library" }
             if context.store.items.count > document.items.count { line += ", \(context.store.items.count) known in all" }
             TerminalText.print(line + ".")
-            for record in merge.added { TerminalText.print("  new: \(describe(record))") }
+            for record in merge.added {
+                if let known = present[record.guid] {
+                    TerminalText.print("  in the library\(known.played ? ", played" : ""): \(describe(record))")
+                } else {
+                    TerminalText.print("  new: \(describe(record))")
+                }
+            }
             for record in withoutAudio { TerminalText.print("  no audio file in the feed item: \"\(record.title)\"") }
             if result.finalURL != url { TerminalText.print("  (the feed moved to \(result.finalURL))") }
             if download == "new" && firstSync && fresh.count > chosen.count {

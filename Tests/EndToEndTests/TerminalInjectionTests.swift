@@ -190,10 +190,11 @@ extension EndToEnd {
             #expect(refused.status != 0, "\(refused)")
             Self.expectClean(refused, "wdfctl download (refused)", showing: [entityTitle])
 
-            // An error sentence from the daemon that names a hostile chapter title.
+            // An error sentence from the daemon that names a hostile episode title (bookmarks
+            // are numbered apart from chapters: this episode has none).
             let unmark = try await h.ctl(["unmark", "2"])
             #expect(unmark.status != 0, "\(unmark)")
-            Self.expectClean(unmark, "wdfctl unmark (daemon's error)", showing: chapters.suffix(1))
+            Self.expectClean(unmark, "wdfctl unmark (daemon's error)", showing: [title])
 
             // The daemon's log: it named the file it played; every line clean, one line each.
             let log = h.daemonLog

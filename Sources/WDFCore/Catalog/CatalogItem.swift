@@ -14,10 +14,28 @@ public struct CatalogItem: Sendable, Equatable {
     /// The file, when downloaded.
     public var path: String? { entry?.path }
     public var isDownloaded: Bool { entry != nil }
-    public var title: String { entry?.title ?? feed?.title ?? "" }
-    public var series: String? { entry?.series ?? feed?.series }
-    public var number: Int? { entry?.number ?? feed?.number }
-    public var numberSource: Episode.NumberSource? { entry?.numberSource ?? (feed?.number != nil ? .title : nil) }
+    /// The file was downloaded from the feed for this item: the feed's title and number are the
+    /// truth (the file's tag may be stale or another episode's).
+    public var feedOwnsFile: Bool {
+        guard let file = feed?.file, let path = entry?.path else { return false }
+        return file == path
+    }
+    public var title: String {
+        if feedOwnsFile, let title = feed?.title, !title.isEmpty { return title }
+        return entry?.title ?? feed?.title ?? ""
+    }
+    public var series: String? {
+        if feedOwnsFile, feed?.number != nil, let series = feed?.series { return series }
+        return entry?.series ?? feed?.series
+    }
+    public var number: Int? {
+        if feedOwnsFile, let number = feed?.number { return number }
+        return entry?.number ?? feed?.number
+    }
+    public var numberSource: Episode.NumberSource? {
+        if feedOwnsFile, feed?.number != nil { return .title }
+        return entry?.numberSource ?? (feed?.number != nil ? .title : nil)
+    }
     public var date: String? { feed?.date ?? entry?.date }
     /// The measured length of the file; the feed's figure for an episode not downloaded.
     public var duration: Double? { entry?.duration ?? feed?.duration }
@@ -32,28 +50,40 @@ public struct CatalogItem: Sendable, Equatable {
     }
 
     /// Joins the library with the feed: a feed item belongs to the file it was downloaded to,
-    /// else to the file with its series and number, else to the file with its title. Items of the
-    /// feed with no file are listed as not downloaded. Sorted by series, number, date, title.
+    /// else to a file no item was downloaded to with its series and number, else with its title.
+    /// Items of the feed with no file are listed as not downloaded. A file's series comes from
+    /// `SeriesInference` when its number is not from its title. Sorted by series, number, date, title.
     public static func merge(entries: [CatalogEntry], feed: [FeedRecord]) -> [CatalogItem] {
+        let entries = SeriesInference.assign(entries, feedSeries: feed.compactMap { $0.number != nil ? $0.series : nil })
         var items = entries.map { CatalogItem(entry: $0, feed: nil) }
         var byPath: [String: Int] = [:]
+        for (i, entry) in entries.enumerated() { byPath[entry.path] = i }
+        // First the files downloaded for an item: theirs whatever their tags say.
+        var pending: [FeedRecord] = []
+        for var record in feed {
+            // The file as the library walk names it (the configured folder may be spelt otherwise:
+            // a symbolic link, "//").
+            if let file = record.file, byPath[file] == nil, let real = FileSystem.realPath(file), byPath[real] != nil {
+                record.file = real
+            }
+            if let file = record.file, let i = byPath[file], items[i].feed == nil {
+                items[i].feed = record
+            } else {
+                pending.append(record)
+            }
+        }
         var bySeriesNumber: [String: Int] = [:]
         var byTitle: [String: Int] = [:]
-        for (i, entry) in entries.enumerated() {
-            byPath[entry.path] = i
+        for (i, entry) in entries.enumerated() where items[i].feed == nil {
             if let number = entry.number {
                 let key = seriesKey(entry.series) + "#\(number)"
                 bySeriesNumber[key] = bySeriesNumber[key] == nil ? i : -1  // -1: claimed twice, no match by number
             }
             byTitle[entry.title.lowercased()] = i
         }
-        // Items with a recorded file first: that file is theirs, whatever another item's title
-        // or number would match (two items titled "Bonus", one downloaded).
-        let ordered = feed.filter { $0.file.flatMap { byPath[$0] } != nil } + feed.filter { $0.file.flatMap { byPath[$0] } == nil }
-        for record in ordered {
+        for record in pending {
             var match: Int?
-            if let file = record.file, let i = byPath[file] { match = i }
-            if match == nil, let number = record.number, let i = bySeriesNumber[seriesKey(record.series) + "#\(number)"], i >= 0 {
+            if let number = record.number, let i = bySeriesNumber[seriesKey(record.series) + "#\(number)"], i >= 0 {
                 match = i
             }
             if match == nil, let i = byTitle[record.title.lowercased()] { match = i }

@@ -109,7 +109,10 @@ public struct EpisodeResolver: Sendable {
         var candidates = items.filter { $0.number == number }
         if let explicit {
             guard let series = series(named: explicit) else {
-                return .notFound("No series is called \"\(explicit)\"\(knownSeries).")
+                // "sino-soviet part 2": no series is called "sino-soviet part"; the words may be a title's.
+                let words = search("\(explicit) \(number)")
+                if case .notFound = words { return .notFound("No series is called \"\(explicit)\"\(knownSeries).") }
+                return words
             }
             candidates = candidates.filter { $0.seriesKey == CatalogItem.seriesKey(series) }
             guard !candidates.isEmpty else {
@@ -148,19 +151,46 @@ public struct EpisodeResolver: Sendable {
 
     // MARK: next
 
+    /// After the episode touched last — heard, or marked played by the listener — the first one
+    /// not marked played.
     private func next() -> Resolution {
-        guard let lastKey, let last = items.first(where: { $0.storeKey == lastKey }) else {
+        guard let last = lastTouched else {
             return .notFound("Nothing has been played yet, so there is no next episode; name one, e.g. `wdfplay 1`.")
         }
-        return following(last)
+        return following(last, skippingPlayed: true)
     }
 
-    /// The episode after `item` in its series (the lowest number above its own).
-    public func following(_ item: CatalogItem) -> Resolution {
+    /// The episode the listener touched last: the one played last, or one marked played after it.
+    var lastTouched: CatalogItem? {
+        let last = lastKey.flatMap { key in items.first { $0.storeKey == key } }
+        var best: (item: CatalogItem, updated: Int)? = last.map { ($0, records[$0.storeKey]?.updated ?? 0) }
+        for item in items {
+            // Among marks made in the same second, the later one in list order (the higher number).
+            guard let record = records[item.storeKey], record.played, record.updated >= (best?.updated ?? Int.min) else { continue }
+            best = (item, record.updated)
+        }
+        return best?.item
+    }
+
+    private func isPlayed(_ item: CatalogItem) -> Bool { records[item.storeKey]?.played == true }
+
+    /// The episode after `item` in its series (the lowest number above its own); with
+    /// `skippingPlayed`, the first after it that the listener has not marked or heard as played.
+    public func following(_ item: CatalogItem, skippingPlayed: Bool = false) -> Resolution {
         guard let number = item.number else {
             return .notFound("\"\(item.title)\" has no number in a series, so it has no next episode.")
         }
         let later = items.filter { $0.seriesKey == item.seriesKey && ($0.number ?? Int.min) > number }
+        if skippingPlayed, let unplayed = later.filter({ !isPlayed($0) }).compactMap(\.number).min(),
+           unplayed > (later.compactMap(\.number).min() ?? unplayed) {
+            // Skip over the played ones (the listener heard or marked them).
+            let candidates = later.filter { $0.number == unplayed && !isPlayed($0) }
+            if candidates.count == 1 { return .found(candidates[0]) }
+            return .ambiguous("The next episode, \(unplayed), is claimed by \(candidates.count) episodes:", candidates)
+        }
+        if skippingPlayed, !later.isEmpty, later.allSatisfy(isPlayed) {
+            return .notFound("Every episode after \(item.shortName) is marked played.")
+        }
         guard let lowest = later.compactMap(\.number).min() else {
             return .notFound("\(item.shortName) is the last episode\(item.series.map { " of \($0)" } ?? "") in the library.")
         }
@@ -180,7 +210,9 @@ public struct EpisodeResolver: Sendable {
         let words = query.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         let matches = items.filter { item in
             let title = item.title.lowercased()
-            return words.allSatisfy { title.contains($0) }
+            // A number is a whole number of the title ("part 2" is not "#12"); other words are parts of it.
+            let numbers = title.split(whereSeparator: { !($0.isASCII && $0.isNumber) }).compactMap { Int($0) }
+            return words.allSatisfy { word in Int(word).map { numbers.contains($0) } ?? title.contains(word) }
         }
         if matches.count == 1 { return .found(matches[0]) }
         if let exact = matches.first(where: { $0.title.lowercased() == query.lowercased() }),
@@ -194,14 +226,16 @@ public struct EpisodeResolver: Sendable {
         return .ambiguous("\(matches.count) episodes match \"\(query)\":", matches)
     }
 
-    /// A series by name: the episode of it played last if unfinished, else the one after it,
-    /// else its first episode.
+    /// A series by name: the episode of it played last if unfinished, else the first one after it
+    /// not marked played, else its first episode.
     private func continueSeries(_ series: String) -> Resolution {
         let list = items(inSeries: series)
         let played = list.compactMap { item in records[item.storeKey].map { (item, $0) } }
         if let (item, record) = played.max(by: { $0.1.updated < $1.1.updated }) {
-            if !record.finished { return .found(item) }
-            if case let .found(next) = following(item) { return .found(next) }
+            // Unfinished: carry on in it — unless the listener marked it played (then move on).
+            let nearEnd = record.position > 0 && (record.duration.map { $0 - record.position <= ResumeStore.playedMargin } ?? false)
+            if !record.finished, !record.played || nearEnd { return .found(item) }
+            if case let .found(next) = following(item, skippingPlayed: true) { return .found(next) }
             return .found(item)
         }
         guard let first = list.first else { return .notFound("\(series) has no episodes.") }
