@@ -15,8 +15,8 @@ final class Recorder: @unchecked Sendable {
     private var ended = false
     private let stderrURL: URL
 
-    /// Records the shared server's sink.
-    convenience init(server: PulseServer, scratch: URL) throws {
+    /// Records the server's sink.
+    convenience init(server: SoundServer, scratch: URL) throws {
         try self.init(environment: server.clientEnvironment, source: "\(server.sinkName).monitor", scratch: scratch)
     }
 
@@ -25,7 +25,7 @@ final class Recorder: @unchecked Sendable {
         stderrURL = scratch.appendingPathComponent("parec.err")
         let (readFD, writeFD) = try ChildProcess.makePipe()
         process = try ChildProcess.spawn(
-            try PulseServer.tool("parec"),
+            try SoundServer.tool("parec"),
             ["-d", source, "--raw", "--format=s16le", "--rate=44100", "--channels=1", "--latency-msec=10"],
             environment: environment, stdout: .descriptor(writeFD), stderr: .file(stderrURL.path))
         close(writeFD)

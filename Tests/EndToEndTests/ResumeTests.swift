@@ -8,8 +8,9 @@ extension EndToEnd {
         try h.savedPositions()["episodes"][path]["position"].double
     }
 
-    @Test func resumesAfterDaemonRestart() async throws {
-        try await DaemonHarness.run("resumesAfterDaemonRestart", config: EndToEnd.baseConfig) { h in
+    @Test(arguments: SoundServer.Kind.allCases)
+    func resumesAfterDaemonRestart(on kind: SoundServer.Kind) async throws {
+        try await DaemonHarness.run("resumesAfterDaemonRestart", server: kind, config: EndToEnd.baseConfig) { h in
             let (first, play) = try await h.play([EndToEnd.longTones, "--from", "1:02"])
             #expect(first["resumed"].bool == false, "\(first)")
             #expect(EndToEnd.near(first["started_at"].double, 62, 0.05), "\(first)")
