@@ -153,14 +153,29 @@ final class SoundServer: @unchecked Sendable {
         }, timeout: 15, interval: 0.01)
         try checkServerName(info)
 
-        let pacat = try ChildProcess.spawn(
-            try SoundServer.tool("pacat"),
-            ["--raw", "--format=s16le", "--rate=44100", "--channels=2", "--client-name=e2e-silence", "/dev/zero"],
-            environment: clientEnvironment, stderr: .file(logFile.path))
-        lock.withLock { silence = pacat }
+        let startSilence = { [self] () throws -> ChildProcess in
+            let pacat = try ChildProcess.spawn(
+                try SoundServer.tool("pacat"),
+                ["--raw", "--format=s16le", "--rate=44100", "--channels=2", "--client-name=e2e-silence", "/dev/zero"],
+                environment: clientEnvironment, stderr: .file(logFile.path))
+            lock.withLock { silence = pacat }
+            return pacat
+        }
+        var pacat = try startSilence()
+        var retries = 0
         let sink = sinkName
-        _ = try await Deadline.await("\(kind.rawValue)'s null sink to be RUNNING", until: { note in
-            if let status = pacat.status { throw StartError("pacat (silence) exited with \(status); log:\n\(self.log)") }
+        _ = try await Deadline.await("\(kind.rawValue)'s null sink to be RUNNING", until: { note -> Bool? in
+            if let status = pacat.status {
+                // pipewire-pulse answers before WirePlumber has settled: a stream made in that
+                // moment can fail ("Stream error: Input/Output error"; WirePlumber: "item
+                // deactivated before format set"). Another one a moment later plays.
+                guard self.kind == .pipewire, retries < 5 else {
+                    throw StartError("pacat (silence) exited with \(status); log:\n\(self.log)")
+                }
+                retries += 1
+                pacat = try startSilence()
+                return nil
+            }
             let result = try await ChildProcess.run(pactl, ["list", "short", "sinks"], environment: self.clientEnvironment,
                                                     scratch: self.directory, timeout: 5)
             note(result.stdout)
