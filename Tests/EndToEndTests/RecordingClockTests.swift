@@ -18,6 +18,7 @@ import Testing
         #expect(clock.sample(at: 10.5) == 500)
         #expect(clock.sample(at: 11.8) == 1500)
         #expect(clock.sample(at: 11.1) == 1000, "in the gap: the first sample after it")
+        #expect(clock.sample(at: 12.25) == 1950)
         #expect(abs(clock.coveredUntil - 12.3) < 1e-9)
     }
 
@@ -27,9 +28,15 @@ import Testing
             // Every third chunk is read 80 ms late (the reader was not scheduled).
             clock.add(chunkEndingAt: j * 100, arrivedAt: 10 + Double(j) * 0.1 + (j % 3 == 0 ? 0.08 : 0))
         }
+        // Then the reader stalls for 0.5 s and reads the backlog at once: chunks 21–25 (played by
+        // 12.1–12.5 s) all arrive at 12.6 s. Late, but not a gap.
+        for j in 21...25 { clock.add(chunkEndingAt: j * 100, arrivedAt: 12.6) }
+        for j in 26...30 { clock.add(chunkEndingAt: j * 100, arrivedAt: 10 + Double(j) * 0.1) }
         #expect(clock.sample(at: 10.25) == 250)
         #expect(clock.sample(at: 11.95) == 1950)
+        #expect(clock.sample(at: 12.25) == 2250)
+        #expect(clock.sample(at: 12.95) == 2950)
         #expect(clock.sample(at: 9) == 0)
-        #expect(clock.sample(at: 13) == 2000)
+        #expect(clock.sample(at: 14) == 3000)
     }
 }
