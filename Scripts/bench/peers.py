@@ -1,28 +1,111 @@
 """The players under test and the sound server they play to, each started as our own child:
-a private PulseAudio with a null sink kept running, wdfplayd (+ wdfplay / wdfctl), MPD (+ mpc),
-mpv (JSON IPC; socat as its command-line client) and mpg123."""
+a private PulseAudio (or PipeWire with pipewire-pulse) with a null sink kept running, wdfplayd
+(+ wdfplay / wdfctl), MPD (+ mpc), mpv (JSON IPC; socat as its command-line client) and mpg123."""
 import hashlib, itertools, json, os, socket, subprocess
 
 from procs import BenchError, adopt, ensure_alive, pids_with_argument, run, spawn, wait_for
 
 
+NULL_SINK_CONF = """context.objects = [
+  { factory = adapter
+    args = { factory.name = support.null-audio-sink node.name = "out" media.class = Audio/Sink
+             audio.position = [ FL FR ] monitor.channel-volumes = true object.linger = true } }
+]
+"""
+
+
 class Pulse:
-    def __init__(self, env, tmp):
-        self.env = env
-        self.proc = spawn(["pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "-n", "--log-target=stderr",
-                           "--load=module-null-sink sink_name=out",
-                           "--load=module-native-protocol-unix"],
-                          env=env, stderr=open(os.path.join(tmp, "pulseaudio.log"), "w"), name="pulseaudio")
+    """The sound server every player plays to, with a null sink 'out' kept RUNNING. kind
+    "pulseaudio": a private PulseAudio. kind "pipewire": PipeWire, WirePlumber and pipewire-pulse
+    (what desktops run now) on a session bus of their own (dbus-daemon on a socket in `tmp`; no
+    systemd, no system bus), the null sink defined in a PipeWire config file. Either way clients
+    reach it through XDG_RUNTIME_DIR (= `tmp`) and the PulseAudio protocol."""
+
+    def __init__(self, env, tmp, kind="pulseaudio"):
+        self.env, self.tmp, self.kind = env, tmp, kind
+        log = open(os.path.join(tmp, f"{kind}.log"), "w")
+        if kind == "pipewire":
+            self.proc = self.start_pipewire(log)
+        else:
+            self.proc = spawn(["pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "-n", "--log-target=stderr",
+                               "--load=module-null-sink sink_name=out",
+                               "--load=module-native-protocol-unix"],
+                              env=env, stderr=log, name="pulseaudio")
         wait_for(lambda: self.proc.poll() is not None or
                  subprocess.run(["pactl", "info"], env=env, capture_output=True, timeout=5).returncode == 0,
-                 "PulseAudio to accept connections", timeout=15)
+                 f"{kind} to accept connections", timeout=15)
         ensure_alive(self.proc)
+        info = run(["pactl", "info"], env=env).stdout
+        field = lambda key: next((l.split(":", 1)[1].strip() for l in info.splitlines() if l.startswith(key + ":")), "?")
+        self.name = field("Server Name")
+        self.label = self.name if "PipeWire" in self.name else f"PulseAudio {field('Server Version')}"
+        if ("PipeWire" in self.name) != (kind == "pipewire"):
+            raise BenchError(f"expected a {kind} server, but pactl info names {self.name!r}")
         run(["pactl", "set-default-sink", "out"], env=env)
         # An idle null sink swallows the first ~0.85 s of every new stream (the sink is woken by the
         # stream and its monitor delivers nothing meanwhile); a silent stream keeps it RUNNING.
         self.keepalive = spawn(["pacat", "--raw", "--format=s16le", "--rate=44100", "--channels=2", "/dev/zero"],
                                env=env, name="pacat")
         wait_for(lambda: "RUNNING" in self.sink_state(), "the null sink to be RUNNING", timeout=10)
+
+    def start_pipewire(self, log):
+        config = os.path.join(self.tmp, "pipewire-config")
+        os.makedirs(os.path.join(config, "pipewire", "pipewire.conf.d"), exist_ok=True)
+        with open(os.path.join(config, "pipewire", "pipewire.conf.d", "null-sink.conf"), "w") as f:
+            f.write(NULL_SINK_CONF)
+        bus = os.path.join(self.tmp, "bus")
+        env = {k: v for k, v in self.env.items() if not k.startswith(("PULSE_", "PIPEWIRE_"))}
+        env.update(XDG_CONFIG_HOME=config, DBUS_SESSION_BUS_ADDRESS="unix:path=" + bus)
+        self.server_env = env
+        self.bus = spawn(["dbus-daemon", "--session", "--nofork", "--nopidfile", "--address=unix:path=" + bus],
+                         env=env, stderr=log, name="dbus-daemon")
+        wait_for(lambda: self.bus.poll() is not None or os.path.exists(bus), "the session bus", timeout=10)
+        ensure_alive(self.bus)
+        self.pipewire = spawn(["pipewire"], env=env, stderr=log, name="pipewire")
+        # pipewire-pulse started before pipewire answers cannot load its fallback-sink module.
+        wait_for(lambda: self.pipewire.poll() is not None or
+                 subprocess.run(["pw-cli", "info", "0"], env=env, capture_output=True, timeout=5).returncode == 0,
+                 "pipewire to answer pw-cli", timeout=15)
+        ensure_alive(self.pipewire)
+        self.wireplumber = spawn(["wireplumber"], env=env, stderr=log, name="wireplumber")
+        return spawn(["pipewire-pulse"], env=env, stderr=log, name="pipewire-pulse")
+
+    def force_quantum(self, samples):
+        """PipeWire: runs the graph at `samples` per cycle whatever the clients ask for
+        (clock.force-quantum in the settings metadata; 0 lets the clients decide again)."""
+        run(["pw-metadata", "-n", "settings", "0", "clock.force-quantum", str(samples)], env=self.server_env)
+
+    def quantum(self):
+        """PipeWire: (the default clock.quantum and clock.rate from `pw-metadata -n settings`, the
+        quantum in effect now as pw-profiler measures the driver's period over about a second, in
+        samples). None for PulseAudio."""
+        if self.kind != "pipewire":
+            return None
+        text = run(["pw-metadata", "-n", "settings"], env=self.server_env).stdout
+        settings = {}
+        for line in text.splitlines():
+            if "key:'" in line and "value:'" in line:
+                settings[line.split("key:'")[1].split("'")[0]] = line.split("value:'")[1].split("'")[0]
+        rate = int(settings.get("clock.rate", "48000"))
+        folder = os.path.join(self.tmp, "pw-profiler")
+        os.makedirs(folder, exist_ok=True)
+        try:
+            subprocess.run(["pw-profiler", "-o", "profile.log"], env=self.server_env, cwd=folder, timeout=1.5,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except subprocess.TimeoutExpired:
+            pass        # it runs until stopped; the timeout is the measurement window
+        periods = []
+        try:
+            with open(os.path.join(folder, "profile.log")) as f:
+                for line in f:
+                    fields = line.split()
+                    if len(fields) > 3 and fields[3].isdigit():
+                        periods.append(int(fields[3]))     # column 4: the driver's period, µs
+        except FileNotFoundError:
+            pass
+        periods.sort()
+        in_effect = round(periods[len(periods) // 2] * rate / 1e6) if periods else None
+        return dict(default=int(settings.get("clock.quantum", "0")), rate=rate, in_effect=in_effect)
 
     def sink_state(self):
         r = subprocess.run(["pactl", "list", "short", "sinks"], env=self.env, capture_output=True, text=True, timeout=5)

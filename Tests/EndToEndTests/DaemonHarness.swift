@@ -1,11 +1,12 @@
 import Foundation
 
 /// One test's world: its own HOME, XDG state and config folders, control socket and recorder,
-/// sharing the process's PulseAudio server. Use `DaemonHarness.run`, which always tears down
-/// (the daemon is asked to quit, then killed by pid if it is still there).
+/// sharing the process's sound server of the kind it asks for (PulseAudio unless told). Use
+/// `DaemonHarness.run`, which always tears down (the daemon is asked to quit, then killed by pid
+/// if it is still there).
 final class DaemonHarness: @unchecked Sendable {
     let name: String
-    let server: PulseServer
+    let server: SoundServer
     let binaries: Binaries
     let directory: URL
     let home: URL
@@ -25,11 +26,13 @@ final class DaemonHarness: @unchecked Sendable {
     /// Where a daemon started by `wdfplay` logs.
     var autoStartedLogFile: URL { stateHome.appendingPathComponent("wdfplay/wdfplayd.log") }
 
-    /// Runs `body` in a fresh harness (with a config file when `config` is given, and a daemon
-    /// started by the harness when `startDaemon`), then tears it down whatever happened.
-    static func run(_ name: String, config: String? = nil, startDaemon: Bool = true,
+    /// Runs `body` in a fresh harness on the shared `server` (with a config file when `config` is
+    /// given, and a daemon started by the harness when `startDaemon`), then tears it down
+    /// whatever happened. Its folder is named `name`, with `-KIND` added for a server other than
+    /// PulseAudio.
+    static func run(_ name: String, server: SoundServer.Kind = .pulseaudio, config: String? = nil, startDaemon: Bool = true,
                     _ body: (DaemonHarness) async throws -> Void) async throws {
-        let harness = try await DaemonHarness(name: name)
+        let harness = try await DaemonHarness(name: server == .pulseaudio ? name : "\(name)-\(server.rawValue)", kind: server)
         do {
             if let config { try harness.writeConfig(config) }
             if startDaemon { try await harness.startDaemon() }
@@ -42,9 +45,9 @@ final class DaemonHarness: @unchecked Sendable {
         await harness.tearDown()
     }
 
-    private init(name: String) async throws {
+    private init(name: String, kind: SoundServer.Kind) async throws {
         self.name = name
-        server = try PulseServer.shared()
+        server = try await SoundServer.shared(kind)
         binaries = try Binaries.locate()
         let fm = FileManager.default
         directory = server.root.appendingPathComponent(name)
@@ -107,7 +110,7 @@ final class DaemonHarness: @unchecked Sendable {
 
     /// Pids of wdfplayd processes serving this test's socket (whoever started them).
     func daemonPids() async throws -> [Int32] {
-        let result = try await ChildProcess.run(URL(fileURLWithPath: try PulseServer.tool("pgrep", package: "procps")), ["-f", "--", socketPath],
+        let result = try await ChildProcess.run(URL(fileURLWithPath: try SoundServer.tool("pgrep", package: "procps")), ["-f", "--", socketPath],
                                                 environment: environment, scratch: directory)
         let pids = result.stdout.split(separator: "\n").compactMap { Int32($0) }.filter { pid in
             let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? ""

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 
-/// End-to-end tests: the real wdfplayd, wdfplay and wdfctl against a real PulseAudio server,
-/// checked on what the null sink actually played. They share that one sink, so they run one at
-/// a time; the tests are in extensions of this suite, one file per area.
+/// End-to-end tests: the real wdfplayd, wdfplay and wdfctl against a real PulseAudio server (and,
+/// for the tests with `arguments: SoundServer.Kind.allCases`, PipeWire's pipewire-pulse too),
+/// checked on what the null sink actually played. They share the sink, so they run one at a time;
+/// the tests are in extensions of this suite, one file per area.
 @Suite(.serialized) struct EndToEnd {
     static let tones = Binaries.fixture("tones.mp3")
     static let longTones = Binaries.fixture("long-tones.mp3")

@@ -1,10 +1,14 @@
 import Foundation
 import Testing
 
-/// Playing, seeking, pausing, chapters: what the listener hears.
+/// Playing, seeking, pausing, chapters: what the listener hears (playing, seeking and pausing on
+/// PipeWire too).
 extension EndToEnd {
-    @Test func playsWhatItSays() async throws {
-        try await DaemonHarness.run("playsWhatItSays") { h in
+    @Test(arguments: SoundServer.Kind.allCases)
+    func playsWhatItSays(on kind: SoundServer.Kind) async throws {
+        try await DaemonHarness.run("playsWhatItSays", server: kind) { h in
+            // The server is what it says ("PulseAudio (on PipeWire 0.3.65)" on PipeWire).
+            #expect(h.server.serverName.contains("PipeWire") == (kind == .pipewire), "\(kind): \(h.server.serverName)")
             let result = try await h.wdfplay([EndToEnd.tones])
             try #require(result.status == 0, "\(result)")
             // One human line: title, where it starts, the chapter.
@@ -32,8 +36,9 @@ extension EndToEnd {
         }
     }
 
-    @Test func seekLandsInChapter() async throws {
-        try await DaemonHarness.run("seekLandsInChapter") { h in
+    @Test(arguments: SoundServer.Kind.allCases)
+    func seekLandsInChapter(on kind: SoundServer.Kind) async throws {
+        try await DaemonHarness.run("seekLandsInChapter", server: kind) { h in
             let (_, play) = try await h.play([EndToEnd.tones])
             let at400 = try await h.recorder.awaitTone(400, after: play.started - 0.5, timeout: 2)
             try await EndToEnd.expectTone(h, 400, from: at400 + 0.05, to: at400 + 0.4, "chapter 1")
@@ -79,8 +84,9 @@ extension EndToEnd {
         }
     }
 
-    @Test func pauseIsSilentResumeContinues() async throws {
-        try await DaemonHarness.run("pauseIsSilentResumeContinues") { h in
+    @Test(arguments: SoundServer.Kind.allCases)
+    func pauseIsSilentResumeContinues(on kind: SoundServer.Kind) async throws {
+        try await DaemonHarness.run("pauseIsSilentResumeContinues", server: kind) { h in
             let (_, play) = try await h.play([EndToEnd.tones, "--from", "6"])
             _ = try await h.recorder.awaitTone(600, after: play.started - 0.5, timeout: 2)
             _ = try await h.awaitStatus("position ≥ 6.8", timeout: 3) { ($0["position"].double ?? 0) >= 6.8 }

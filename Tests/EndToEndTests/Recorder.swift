@@ -1,22 +1,21 @@
 import Foundation
 
 /// Records what the null sink plays (its monitor, through `parec`), mono 44.1 kHz, and keeps
-/// every sample with the monotonic time at which it was played, so that a test can ask what was
-/// heard between two instants, or when something started.
+/// every sample with the monotonic time at which it was played (`RecordingClock`), so that a test
+/// can ask what was heard between two instants, or when something started.
 final class Recorder: @unchecked Sendable {
     static let rate = 44100.0
 
     private let process: ChildProcess
     private let lock = NSLock()
     private var samples: [Float] = []
-    /// Monotonic time of sample 0: the smallest `arrival − samples before it / rate` seen, since
-    /// a chunk can arrive late but never early.
-    private var anchor = Double.infinity
+    /// When each sample was played, from when the chunks arrived (late, never early).
+    private var clock = RecordingClock(rate: Recorder.rate)
     private var ended = false
     private let stderrURL: URL
 
-    /// Records the shared server's sink.
-    convenience init(server: PulseServer, scratch: URL) throws {
+    /// Records the server's sink.
+    convenience init(server: SoundServer, scratch: URL) throws {
         try self.init(environment: server.clientEnvironment, source: "\(server.sinkName).monitor", scratch: scratch)
     }
 
@@ -25,7 +24,7 @@ final class Recorder: @unchecked Sendable {
         stderrURL = scratch.appendingPathComponent("parec.err")
         let (readFD, writeFD) = try ChildProcess.makePipe()
         process = try ChildProcess.spawn(
-            try PulseServer.tool("parec"),
+            try SoundServer.tool("parec"),
             ["-d", source, "--raw", "--format=s16le", "--rate=44100", "--channels=1", "--latency-msec=10"],
             environment: environment, stdout: .descriptor(writeFD), stderr: .file(stderrURL.path))
         close(writeFD)
@@ -52,7 +51,7 @@ final class Recorder: @unchecked Sendable {
             }
             lock.lock()
             samples.append(contentsOf: chunk)
-            anchor = min(anchor, now - Double(samples.count) / Recorder.rate)
+            clock.add(chunkEndingAt: samples.count, arrivedAt: now)
             lock.unlock()
         }
         close(fd)
@@ -81,7 +80,7 @@ final class Recorder: @unchecked Sendable {
     var coveredUntil: Double {
         lock.lock()
         defer { lock.unlock() }
-        return samples.isEmpty ? -Double.infinity : anchor + Double(samples.count) / Recorder.rate
+        return clock.coveredUntil
     }
 
     /// Waits until the recording reaches `t`.
@@ -101,8 +100,8 @@ final class Recorder: @unchecked Sendable {
     private func slice(from t1: Double, to t2: Double) -> ArraySlice<Float> {
         lock.lock()
         defer { lock.unlock() }
-        let a = max(0, min(samples.count, Int(((t1 - anchor) * Recorder.rate).rounded())))
-        let b = max(a, min(samples.count, Int(((t2 - anchor) * Recorder.rate).rounded())))
+        let a = min(samples.count, clock.sample(at: t1))
+        let b = max(a, min(samples.count, clock.sample(at: t2)))
         return samples[a..<b]
     }
 

@@ -58,8 +58,8 @@ extension EndToEnd.Resilience {
                 for dir in [root, h.directory.path, socketDirectory.path] { chmod(dir, 0o755) }
                 chmod(socket, 0o666)
 
-                let socat = try PulseServer.tool("socat", package: "socat")
-                let setpriv = try PulseServer.tool("setpriv", package: "util-linux")
+                let socat = try SoundServer.tool("socat", package: "socat")
+                let setpriv = try SoundServer.tool("setpriv", package: "util-linux")
                 let script = #"printf '{"id":1,"command":"ping"}\n' | "$0" -t 3 - UNIX-CONNECT:"$1""#
                 let env = ["PATH": "/usr/bin:/bin"]
 
