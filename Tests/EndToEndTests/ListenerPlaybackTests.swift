@@ -153,7 +153,7 @@ extension EndToEnd {
             try EpisodeFiles.write("two.mp3", title: "Korean War #2: Inchon", audioOf: "tones.mp3", in: library)
             try h.writeConfig(EndToEnd.baseConfig + "library = \"\(library.path)\"\ncontinue = true\n")
             try await h.startDaemon()
-            let pactl = URL(fileURLWithPath: try PulseServer.tool("pactl"))
+            let pactl = URL(fileURLWithPath: try SoundServer.tool("pactl"))
             func streamNames() async throws -> [String] {
                 let list = try await ChildProcess.run(pactl, ["list", "sink-inputs"], environment: h.environment, scratch: h.directory)
                 return list.stdout.split(separator: "\n").compactMap { line in
@@ -183,10 +183,10 @@ extension EndToEnd {
     /// shown (in the server's own name) while it is away, and gone once it is back.
     @Test func aStoppedDaemonForgetsTheOutputErrorWhenTheServerIsBack() async throws {
         try await DaemonHarness.run("outputErrorWhileStopped", config: EndToEnd.baseConfig, startDaemon: false) { h in
-            let pulse = try SecondPulseServer(directory: h.directory.appendingPathComponent("pa2"))
+            let pulse = try SoundServer(kind: .pulseaudio, directory: h.directory.appendingPathComponent("pa2"))
             do {
                 try await pulse.start()
-                let pactl = URL(fileURLWithPath: try PulseServer.tool("pactl"))
+                let pactl = URL(fileURLWithPath: try SoundServer.tool("pactl"))
                 let info = try await ChildProcess.run(pactl, ["info"], environment: pulse.clientEnvironment, scratch: h.directory)
                 let name = try #require(info.stdoutLines.first { $0.hasPrefix("Server Name: ") }?.dropFirst("Server Name: ".count))
                 try await ResilienceKit.withDaemon(h, overrides: ["PULSE_SERVER": pulse.address]) { _ in
@@ -207,7 +207,7 @@ extension EndToEnd {
                     #expect(clean.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "■ stopped", "\(clean)")
                 }
             } catch {
-                FileHandle.standardError.write(Data("--- second pulseaudio log ---\n\(pulse.log)\n".utf8))
+                FileHandle.standardError.write(Data("--- second sound server log ---\n\(pulse.log)\n".utf8))
                 await pulse.stop()
                 throw error
             }
@@ -243,7 +243,7 @@ struct SinkInputs {
     struct Input { var index: Int; var sink: Int; var volumePercent: Int?; var name: String? }
 
     static func list(_ h: DaemonHarness) async throws -> [Input] {
-        let pactl = URL(fileURLWithPath: try PulseServer.tool("pactl"))
+        let pactl = URL(fileURLWithPath: try SoundServer.tool("pactl"))
         let result = try await ChildProcess.run(pactl, ["list", "sink-inputs"], environment: h.environment, scratch: h.directory)
         var inputs: [Input] = []
         var current: Input?
@@ -270,7 +270,7 @@ struct SinkInputs {
     }
 
     static func pactl(_ h: DaemonHarness, _ arguments: [String]) async throws -> ChildProcess.Result {
-        try await ChildProcess.run(URL(fileURLWithPath: try PulseServer.tool("pactl")), arguments, environment: h.environment, scratch: h.directory)
+        try await ChildProcess.run(URL(fileURLWithPath: try SoundServer.tool("pactl")), arguments, environment: h.environment, scratch: h.directory)
     }
 }
 
@@ -298,7 +298,7 @@ extension EndToEnd {
             // A second sink; audio_device names it: the stream moves there. A wrong name is said.
             let loaded = try await SinkInputs.pactl(h, ["load-module", "module-null-sink", "sink_name=listener_other"])
             let module = loaded.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            defer { if !module.isEmpty { _ = try? ChildProcess.runBlocking(try PulseServer.tool("pactl"), ["unload-module", module], environment: h.environment, scratch: h.directory) } }
+            defer { if !module.isEmpty { _ = try? ChildProcess.runBlocking(try SoundServer.tool("pactl"), ["unload-module", module], environment: h.environment, scratch: h.directory) } }
             let sinks = try await SinkInputs.pactl(h, ["list", "short", "sinks"])
             let other = try #require(sinks.stdoutLines.first { $0.contains("\tlistener_other\t") }.flatMap { Int($0.split(separator: "\t")[0]) })
             try h.writeConfig(base + "volume = 50\naudio_device = \"listener_other\"\n")
