@@ -51,6 +51,10 @@ extension JSON {
         // modification times in microseconds are about 1.8e15.
         if n.rounded() == n, abs(n) <= 9_007_199_254_740_992 {
             writeInteger(Int64(n), to: &out)
+        } else if abs(n) >= 1e15 {
+            // Milliseconds mean nothing this far out, and n × 1000 would overflow to infinity
+            // (printed "inf", which no JSON reader takes): the shortest text that reads back.
+            out += "\(n)".utf8
         } else {
             // Milliseconds are the finest grain anything here needs; keep output short and stable.
             let rounded = (n * 1000).rounded() / 1000

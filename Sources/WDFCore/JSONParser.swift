@@ -5,7 +5,9 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
     public var description: String { "invalid JSON at byte \(offset + 1): \(reason)" }
 }
 
-/// A strict RFC 8259 parser over UTF-8 bytes with a nesting limit, for untrusted input.
+/// A strict RFC 8259 parser over UTF-8 bytes with a nesting limit, for untrusted input. A key
+/// that appears twice in one object is refused: readers disagree on which one counts (we took the
+/// last), so `{"command":"ping","command":"quit"}` must not mean either.
 public struct JSONParser {
     public static let maxDepth = 64
 
@@ -63,12 +65,25 @@ public struct JSONParser {
     private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSON {
         index += 1
         var pairs: [(String, JSON)] = []
+        // Keys seen, kept once an object is past a few keys (a linear look is cheaper before).
+        var seen: Set<String> = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(pairs) }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key in quotes") }
+            let keyStart = index
             let key = try parseString()
+            let duplicate: Bool
+            if pairs.count < 8 {
+                duplicate = pairs.contains { $0.0 == key }
+            } else {
+                if seen.isEmpty { seen = Set(pairs.map(\.0)) }
+                duplicate = !seen.insert(key).inserted
+            }
+            if duplicate {
+                throw JSONParseError(offset: keyStart, reason: "the key \(JSONParser.quoted(key)) appears twice in one object")
+            }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after a key") }
             index += 1
@@ -80,6 +95,12 @@ public struct JSONParser {
             if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(pairs) }
             throw error("expected ',' or '}'")
         }
+    }
+
+    /// `key` as a JSON string, cut to 40 characters: it names the key without echoing a
+    /// stranger's megabyte (or control characters) into an error.
+    static func quoted(_ key: String) -> String {
+        JSON.string(key.count > 40 ? String(key.prefix(39)) + "…" : key).serialized
     }
 
     private mutating func parseArray(depth: Int) throws(JSONParseError) -> JSON {

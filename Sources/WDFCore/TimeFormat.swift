@@ -34,7 +34,7 @@ public enum TimeFormat {
 
     /// `4:05`, `12:34`, `1:02:03` (whole seconds, rounded down).
     public static func clock(_ seconds: Double) -> String {
-        let total = seconds.isFinite ? max(0, Int(seconds)) : 0
+        let total = seconds.isFinite ? max(0, Int(saturating: seconds)) : 0
         let h = total / 3600, m = (total / 60) % 60, s = total % 60
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
         return h > 0 ? "\(h):\(two(m)):\(two(s))" : "\(m):\(two(s))"
