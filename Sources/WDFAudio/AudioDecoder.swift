@@ -10,4 +10,11 @@ public protocol AudioDecoder: AnyObject {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(AudioError) -> Int
     /// Moves to `frame` exactly (clamped to the audio).
     func seek(toFrame frame: Int) throws(AudioError)
+    /// Why the audio stopped before the end of the file as it was opened (the file was cut or
+    /// emptied while playing), or nil when it ended with its file. Asked once `read` returns 0.
+    func endProblem() -> AudioError?
+}
+
+extension AudioDecoder {
+    public func endProblem() -> AudioError? { nil }
 }

@@ -48,6 +48,17 @@ public final class MP3Decoder: AudioDecoder {
         }
         let length = mpg123_length(handle)
         lengthFrames = length > 0 ? Int(length) : nil
+        var st = stat()
+        openedSize = fstat(fileDescriptor, &st) == 0 ? Int(st.st_size) : nil
+    }
+
+    /// The file's size when it was opened.
+    private var openedSize: Int?
+
+    public func endProblem() -> AudioError? {
+        var st = stat()
+        guard let openedSize, fstat(fileDescriptor, &st) == 0, Int(st.st_size) < openedSize else { return nil }
+        return AudioError(.decodeFailed, "\(path) was cut to \(st.st_size) bytes while playing (it had \(openedSize)).")
     }
 
     deinit {

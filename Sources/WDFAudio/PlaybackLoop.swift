@@ -1,3 +1,5 @@
+import WDFCore
+
 /// The state owned by the playback thread: decoder, sink, and where the audio stands.
 /// Only `PlayerControl.run` calls into it, so nothing here needs a lock.
 final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then handed to and used only by the playback thread
@@ -13,6 +15,8 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
     /// Media time (s) of the first byte written after the last open/flush.
     private var segmentStart: Double = 0
     private var reachedEnd = false
+    /// Set when the audio stopped because its file was cut while playing: not an end.
+    private var cutShort: AudioError?
     private var boundaries: [Double] = []
     private var lastHeard: Double = 0
     /// Heard position at the last boundary check (crossings are (lastChecked, now]).
@@ -92,7 +96,7 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         if let duration = seconds(newDecoder.lengthFrames, format), position >= duration {
             try newDecoder.seek(toFrame: 0)
         } else if position > 0 {
-            try newDecoder.seek(toFrame: Int(position * Double(format.sampleRate)))
+            try newDecoder.seek(toFrame: MediaTime.frame(at: position, rate: format.sampleRate))
         }
         let start = Double(newDecoder.positionFrames) / Double(format.sampleRate)
         do throws(AudioError) {
@@ -110,6 +114,7 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         lastHeard = start
         lastChecked = start
         reachedEnd = false
+        cutShort = nil
         outputError = nil
         gain = 1
         try fill()
@@ -145,7 +150,7 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
             throw AudioError(.openFailed, "Nothing is playing.")
         }
         let rate = Double(decoder.format.sampleRate)
-        var frame = max(0, Int((target * rate).rounded()))
+        var frame = MediaTime.frame(at: target, rate: decoder.format.sampleRate)
         if let length = decoder.lengthFrames { frame = min(frame, length) }
         // A seek is within the file being heard: what was written of the next one goes.
         next = nil
@@ -159,6 +164,7 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         lastHeard = segmentStart
         lastChecked = segmentStart
         reachedEnd = false
+        cutShort = nil
         try fill()
         try sink.startNow()
         events(.seeked(status()))
@@ -173,6 +179,7 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         queued = nil
         state = .stopped
         reachedEnd = false
+        cutShort = nil
         outputError = nil
         segmentStart = 0
         lastHeard = 0
@@ -186,10 +193,11 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         try sink.open(format: decoder.format, title: title)
         if gain != 1 { try sink.setGain(gain) }
         outputError = nil
-        try decoder.seek(toFrame: Int(position * Double(decoder.format.sampleRate)))
+        try decoder.seek(toFrame: MediaTime.frame(at: position, rate: decoder.format.sampleRate))
         segmentStart = Double(decoder.positionFrames) / Double(decoder.format.sampleRate)
         lastHeard = segmentStart
         reachedEnd = false
+        cutShort = nil
         try fill()
         try sink.startNow()
     }
@@ -239,6 +247,13 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
                 try sink.open(format: decoder.format, title: title)
                 segmentStart = heard
             }
+            if n == 0, next == nil, let problem = decoder.endProblem() {
+                // What was written is heard; then the player stops where the file was cut.
+                cutShort = problem
+                reachedEnd = true
+                try sink.startDrain()
+                return
+            }
             if n == 0, next == nil, startQueued() { continue }
             if n == 0 {
                 reachedEnd = true
@@ -257,8 +272,9 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         queued = nil
         guard let following = try? decoderFactory(nextPath), following.format == current.format else { return false }
         let rate = Double(following.format.sampleRate)
-        if position > 0, let length = following.lengthFrames, Int(position * rate) < length {
-            try? following.seek(toFrame: Int(position * rate))
+        let frame = MediaTime.frame(at: position, rate: following.format.sampleRate)
+        if position > 0, let length = following.lengthFrames, frame < length {
+            try? following.seek(toFrame: frame)
         }
         next = Transition(decoder: following, path: nextPath, title: nextTitle, start: Double(following.positionFrames) / rate,
                           streamOffset: sink.writtenSeconds)
@@ -297,6 +313,12 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
     }
 
     private func finish() {
+        if let problem = cutShort {
+            cutShort = nil
+            events(.failed(problem, status()))
+            stop()
+            return
+        }
         let ended = path ?? ""
         let duration = durationSeconds ?? lastHeard
         sink.close()
@@ -304,6 +326,7 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         path = nil
         state = .stopped
         reachedEnd = false
+        cutShort = nil
         events(.ended(path: ended, duration: duration))
         events(.stateChanged(status()))
     }

@@ -28,6 +28,9 @@ public enum PlayerEvent: Sendable, Equatable {
     case seeked(PlayerStatus)
     /// Everything in the file has been heard.
     case ended(path: String, duration: Double)
+    /// The file could not be played to its end (it was cut while playing): `status` is where it
+    /// stopped being heard; the player stops next.
+    case failed(AudioError, PlayerStatus)
     /// The queued file follows the one that ended, in the same stream (no gap); `status` is the
     /// new file's.
     case continued(PlayerStatus)

@@ -89,10 +89,10 @@ public enum StatusView {
     /// `[████████│░░░░░│░░░]`: played, unplayed, chapter starts as ticks.
     public static func bar(position: Double, duration: Double, ticks: [Double], width: Int) -> String {
         guard duration > 0, width > 0, (position / duration).isFinite else { return "" }
-        let filled = Int((min(max(position / duration, 0), 1) * Double(width)).rounded(.down))
+        let filled = Int(saturating: (min(max(position / duration, 0), 1) * Double(width)).rounded(.down))
         var cells = (0..<width).map { $0 < filled ? "█" : "░" }
         for tick in ticks where tick > 0 && tick < duration {
-            let cell = Int((tick / duration * Double(width)).rounded(.down))
+            let cell = Int(saturating: (tick / duration * Double(width)).rounded(.down))
             if cell > 0, cell < width { cells[cell] = cell < filled ? "┃" : "│" }
         }
         return "[" + cells.joined() + "]"

@@ -32,7 +32,7 @@ public struct ChapterList: Sendable, Equatable {
     public init(sourced: [SourcedChapter], duration: Double?) {
         let total = duration ?? .infinity
         var spans: [Span] = []
-        let usable = sourced.filter { $0.listed && $0.chapter.start.isFinite && $0.chapter.start >= 0 && $0.chapter.start < total }
+        let usable = sourced.filter { $0.listed && MediaTime.isValid($0.chapter.start) && $0.chapter.start < total }
         for (i, item) in usable.enumerated() {
             let chapter = item.chapter
             let next = i + 1 < usable.count ? usable[i + 1].chapter.start : total

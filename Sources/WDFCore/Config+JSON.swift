@@ -27,7 +27,9 @@ extension Config {
               let device = json["audio_device"]?.stringValue,
               let volume = json["volume"]?.intValue,
               let level = json["log_level"]?.stringValue.flatMap(LogLevel.init(rawValue:)),
-              let skip = json["skip_chapters"]?.arrayValue?.compactMap(\.stringValue) else { return nil }
+              let skip = json["skip_chapters"]?.arrayValue?.compactMap(\.stringValue),
+              Config.resumeRewindRange.contains(rewind), Config.checkpointIntervalRange.contains(interval),
+              Config.volumeRange.contains(volume) else { return nil }
         self.init(library: library, series: series, resumeRewind: rewind, checkpointInterval: interval,
                   audioDevice: device, volume: volume, logLevel: level, skipChapters: skip,
                   continuePlaying: json["continue"]?.boolValue ?? false, feed: json["feed"]?.stringValue ?? "")

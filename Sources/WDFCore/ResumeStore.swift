@@ -9,7 +9,7 @@ public struct ResumeStore: Sendable {
         public var position: Double
         public var duration: Double?
         public var finished: Bool
-        /// Heard to within ``ResumeStore/playedMargin`` of the end, or marked so by the listener.
+        /// Heard to within ``ResumeStore/playedMargin(duration:)`` of the end, or marked so by the listener.
         /// Sticky: listening again does not clear it; `unplayed` does.
         public var played: Bool
         /// Seconds since the Unix epoch.
@@ -24,8 +24,14 @@ public struct ResumeStore: Sendable {
         }
     }
 
-    /// An episode heard to within this many seconds of its end counts as played.
+    /// An episode heard to within this many seconds of its end counts as played…
     public static let playedMargin = 30.0
+
+    /// …or within a tenth of its length when that is less (an episode shorter than five
+    /// minutes): a 20-second clip is played from 18 s on, not as soon as it starts.
+    public static func playedMargin(duration: Double) -> Double {
+        min(playedMargin, max(0, duration) / 10)
+    }
 
     public static let formatVersion = 1
     public let file: String
@@ -60,24 +66,44 @@ public struct ResumeStore: Sendable {
             return note + (recovered > 0 ? " Recovered \(recovered) position(s) from it." : "")
         case let .newer(json, version):
             let note = setAside("it was written by a newer wdfplay (format \(version))")
-            absorb(json)
-            return note
+            let dropped = absorb(json)
+            return note + ResumeStore.droppedNote(dropped, file: file)
         case let .current(json):
-            absorb(json)
-            return nil
+            let dropped = absorb(json)
+            guard !dropped.isEmpty else { return nil }
+            isDirty = true
+            return ResumeStore.droppedNote(dropped, file: file).trimmingWhitespace()
         }
     }
 
-    private mutating func absorb(_ json: JSON) {
+    /// Takes the records from `json`; returns the keys of those dropped for a position or a
+    /// length that is not a time (negative, not a number, past `MediaTime.maximum`).
+    private mutating func absorb(_ json: JSON) -> [String] {
         lastPath = json["last"]?.stringValue
-        guard case let .object(pairs)? = json["episodes"] else { return }
+        guard case let .object(pairs)? = json["episodes"] else { return [] }
+        var dropped: [String] = []
         for (path, value) in pairs {
-            guard let position = value["position"]?.doubleValue, position.isFinite, position >= 0 else { continue }
-            records[path] = Record(position: position, duration: value["duration"]?.doubleValue,
+            let durationValue = value["duration"] ?? .null
+            guard let position = value["position"]?.doubleValue, MediaTime.isValid(position),
+                  durationValue.isNull || MediaTime.valid(durationValue.doubleValue) != nil else {
+                dropped.append(path)
+                continue
+            }
+            records[path] = Record(position: position, duration: durationValue.doubleValue,
                                    finished: value["finished"]?.boolValue ?? false,
                                    played: value["played"]?.boolValue ?? false,
                                    updated: value["updated"]?.intValue ?? 0)
         }
+        return dropped
+    }
+
+    /// " Dropped the saved position of "…" in F: …" naming the first few, or "" for none.
+    private static func droppedNote(_ dropped: [String], file: String) -> String {
+        guard !dropped.isEmpty else { return "" }
+        let named = dropped.prefix(3).map { JSON.string($0).serialized }.joined(separator: ", ")
+        let more = dropped.count > 3 ? " and \(dropped.count - 3) more" : ""
+        return " Dropped the saved position of \(named)\(more) in \(file): "
+            + "its position or length is not a time from 0 to \(Int(MediaTime.maximum)) s; the others are kept."
     }
 
     /// Reads whatever `"<path>":{"position":<seconds>` entries survive in a damaged file (a cut
@@ -95,7 +121,7 @@ public struct ResumeStore: Sendable {
             while end < bytes.count, "0123456789.eE+-".utf8.contains(bytes[end]) { end += 1 }
             if start >= 0, case let .string(path)? = try? JSONParser.parse(Array(bytes[start...i])),
                let position = Double(String(decoding: bytes[(i + marker.count)..<end], as: UTF8.self)),
-               position.isFinite, position >= 0, records[path] == nil {
+               MediaTime.isValid(position), records[path] == nil {
                 records[path] = Record(position: position, duration: nil, finished: false, updated: 0)
                 found += 1
             }
@@ -123,7 +149,7 @@ public struct ResumeStore: Sendable {
     /// Records a position. A change under 0.05 s is not worth a write, unless `exact` (a paused
     /// position: what the listener sees must be what is saved).
     public mutating func update(path: String, position: Double, duration: Double?, finished: Bool = false, exact: Bool = false) {
-        let nearEnd = duration.map { $0 > 0 && position >= $0 - ResumeStore.playedMargin } ?? false
+        let nearEnd = duration.map { $0 > 0 && position >= $0 - ResumeStore.playedMargin(duration: $0) } ?? false
         let record = Record(position: finished ? (duration ?? position) : position, duration: duration,
                             finished: finished, played: nearEnd || records[path]?.played == true,
                             updated: Int(time(nil)))

@@ -259,6 +259,18 @@ public final class Daemon {
             broadcast("end", ["episode": episode])
             continuing = config.continuePlaying ? upNext : nil
             upNext = nil
+        case let .failed(error, status):
+            // Not an end: the file changed under the player. The place heard is kept, unplayed.
+            log.error("\(error.message) Stopped at \(TimeFormat.clock(status.position)); the position is kept.")
+            if let path = status.path {
+                store.update(path: path, position: status.position, duration: status.duration)
+            }
+            saveStore(durable: true)
+            nowPlaying = nil
+            lastChapterNumber = nil
+            nextCheckpoint = nil
+            continuing = nil
+            upNext = nil
         case let .continued(status):
             continuing = nil
             followed(status)

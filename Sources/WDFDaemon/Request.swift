@@ -35,6 +35,11 @@ struct Request {
         guard let n = value.doubleValue, n.isFinite else {
             throw .badArgument("\"\(key)\" must be a number of seconds, not \(value.kindName).")
         }
+        // Every number argument is a time; past this it is no time in an episode (and would
+        // overflow the frame arithmetic).
+        guard abs(n) <= MediaTime.maximum else {
+            throw .badArgument("\"\(key)\" must be at most \(Int(MediaTime.maximum)) seconds either way, not \(value.serialized).")
+        }
         return n
     }
 

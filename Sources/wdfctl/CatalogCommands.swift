@@ -41,7 +41,7 @@ struct Info: ParsableCommand {
 
 struct Played: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Mark an episode played (it is marked by itself when heard to within 30 s of the end).")
+        abstract: "Mark an episode played (it is marked by itself when heard to within 30 s of the end, or the last tenth of a short one).")
     @Argument(help: ArgumentHelp("The episode, as for wdfplay (default: the one in play).", valueName: "EPISODE"), completion: .custom(EpisodeCompletion.candidates))
     var words: [String] = []
     @OptionGroup var connection: ConnectionOptions

@@ -15,8 +15,15 @@ struct Seek: ParsableCommand {
 
     func validate() throws {
         guard words.count == 1 else { throw ValidationError("Give one time: SS, MM:SS, HH:MM:SS, 1m30s, 50%, or +30 / -15.") }
-        if TimeFormat.parseSeek(words[0]) == nil {
+        switch TimeFormat.parseSeek(words[0]) {
+        case nil:
             throw ValidationError("\"\(words[0])\" is not a time; use SS, MM:SS, HH:MM:SS, 1m30s, 50%, or +30 / -15.")
+        case let .time(.absolute(seconds))?, let .time(.relative(seconds))?:
+            guard abs(seconds) <= MediaTime.maximum else {
+                throw ValidationError("\"\(words[0])\" is too far: a time goes up to \(Int(MediaTime.maximum)) s (about 115 days).")
+            }
+        case .percent?:
+            break
         }
     }
 

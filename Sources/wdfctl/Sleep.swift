@@ -16,6 +16,11 @@ struct Sleep: ParsableCommand {
 
     /// "20m" → 1200, "1h30m" → 5400, "90s" → 90, "20" → 1200 (minutes).
     static func seconds(_ text: String) -> Double? {
+        guard let total = parsedSeconds(text), MediaTime.isValid(total) else { return nil }
+        return total
+    }
+
+    private static func parsedSeconds(_ text: String) -> Double? {
         if let minutes = Double(text), minutes > 0 { return minutes * 60 }
         var total = 0.0
         var number = ""

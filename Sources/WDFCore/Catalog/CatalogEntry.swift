@@ -94,7 +94,7 @@ public struct CatalogEntry: Sendable, Equatable {
         self.init(path: path, size: size, mtime: mtime, title: title, album: json["album"]?.stringValue,
                   series: json["series"]?.stringValue, number: json["number"]?.intValue,
                   numberSource: json["number_source"]?.stringValue.flatMap(Episode.NumberSource.init(rawValue:)),
-                  date: json["date"]?.stringValue, duration: json["duration"]?.doubleValue,
+                  date: json["date"]?.stringValue, duration: MediaTime.valid(json["duration"]?.doubleValue),
                   durationIsEstimate: json["estimated"]?.boolValue ?? false,
                   chapterCount: json["chapters"]?.intValue ?? 0, hasNotes: json["notes"]?.boolValue ?? false,
                   problem: json["problem"]?.stringValue)

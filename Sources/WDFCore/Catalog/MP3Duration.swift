@@ -130,7 +130,7 @@ public enum MP3DurationReader {
                 if header.source == .info {
                     bitrate = first.bitrate
                 } else if let bytes = header.bytes, bytes > 0, seconds > 0 {
-                    bitrate = Int((Double(bytes) * 8 / seconds / 1000).rounded())
+                    bitrate = Int(saturating: (Double(bytes) * 8 / seconds / 1000).rounded())
                 }
                 return MP3Duration(seconds: seconds, source: header.source, bitrate: bitrate,
                                    sampleRate: first.sampleRate, channels: first.channels)

@@ -80,7 +80,7 @@ public struct BookmarkStore: Sendable, Equatable {
             guard let entries = value.arrayValue else { dropped += 1; continue }
             var marks: [Bookmark] = episodes[path] ?? []
             for entry in entries {
-                guard let position = entry["position"]?.doubleValue, position.isFinite, position >= 0,
+                guard let position = entry["position"]?.doubleValue, MediaTime.isValid(position),
                       marks.count < BookmarkStore.maximumPerEpisode else { dropped += 1; continue }
                 marks.append(Bookmark(title: ChapterSources.cleanTitle(entry["title"]?.stringValue ?? ""),
                                       position: position, created: entry["created"]?.intValue ?? 0))
@@ -97,11 +97,11 @@ public struct BookmarkStore: Sendable, Equatable {
 
     /// Adds a bookmark at `position` in the episode at `path` and returns its number among the
     /// episode's bookmarks (1-based, by position; after any other at the same position). nil
-    /// when `position` is not a time (negative, not finite) or the episode already has
+    /// when `position` is not a time (negative, not finite, past `MediaTime.maximum`) or the episode already has
     /// `maximumPerEpisode` bookmarks.
     @discardableResult
     public mutating func add(path: String, title: String, position: Double) -> Int? {
-        guard position.isFinite, position >= 0 else { return nil }
+        guard MediaTime.isValid(position) else { return nil }
         var marks = episodes[path] ?? []
         guard marks.count < BookmarkStore.maximumPerEpisode else { return nil }
         let at = marks.firstIndex { $0.position > position } ?? marks.endIndex

@@ -88,10 +88,10 @@ public enum ChapterSources {
         return chapters.compactMap { item in
             var item = item
             let start = item.chapter.start
-            guard start.isFinite, start >= 0 else { return nil }
+            guard MediaTime.isValid(start) else { return nil }
             if let total, start >= total { return nil }
             if let end = item.chapter.end {
-                if !end.isFinite || end <= start {
+                if !MediaTime.isValid(end) || end <= start {
                     item.chapter.end = nil
                 } else if let total, end > total {
                     item.chapter.end = total

@@ -53,11 +53,11 @@ public struct PodcastJSONChapterSource: ChapterSource {
             guard let startValue = entry["startTime"] else {
                 throw ChapterSourceError(origin, file: file, field: "chapters[\(i)].startTime", reason: "it is missing")
             }
-            guard let start = seconds(startValue), start.isFinite, start >= 0 else {
+            guard let start = seconds(startValue), MediaTime.isValid(start) else {
                 throw ChapterSourceError(origin, file: file, field: "chapters[\(i)].startTime",
-                                         reason: "it must be a number of seconds from 0, not \(describe(startValue))")
+                                         reason: "it must be a number of seconds from 0 to \(Int(MediaTime.maximum)), not \(describe(startValue))")
             }
-            let end = entry["endTime"].flatMap(seconds).flatMap { $0.isFinite && $0 > start ? $0 : nil }
+            let end = entry["endTime"].flatMap(seconds).flatMap { MediaTime.isValid($0) && $0 > start ? $0 : nil }
             let title = entry["title"]?.stringValue?.trimmingWhitespace() ?? ""
             chapters.append(SourcedChapter(
                 Chapter(title: title, start: start, end: end), origin: origin,
