@@ -6,19 +6,25 @@ import WDFCore
 final class ClientSession {
     /// Longest request line accepted (the rest of that line is discarded with an error reply).
     static let maxLine = 64 * 1024
-    /// A client that does not read its events is dropped past this backlog.
-    static let maxBacklog = 4 * 1024 * 1024
+    /// A subscriber with more than this unsent when an event is due has stopped reading: it is
+    /// dropped (replies it asked for are never cut; see `Daemon.maxUnsent` for the total).
+    static let maxEventBacklog = 512 * 1024
     /// Past this many unsent bytes the daemon stops reading the client's requests until it reads
     /// its replies: a client that floods without reading waits, nobody else does.
     static let readPause = 256 * 1024
 
     /// Whether the loop should read this client now.
-    var wantsInput: Bool { !closing && output.count < ClientSession.readPause }
+    var wantsInput: Bool { !closing && unsent < ClientSession.readPause }
 
     let fd: Int32
     let id: Int
     var input: [UInt8] = []
-    var output: [UInt8] = []
+    /// Replies and events; the first `written` bytes have gone out. A long reply leaves in
+    /// pieces as the socket drains.
+    private var output: [UInt8] = []
+    private var written = 0
+    /// Bytes queued and not yet written.
+    var unsent: Int { output.count - written }
     var subscribed = false
     var discardingLongLine = false
     var closing = false
@@ -44,26 +50,53 @@ final class ClientSession {
     }
 
     func send(_ json: JSON) {
-        guard output.count <= ClientSession.maxBacklog else {
-            closing = true  // it stopped reading long ago; drop it rather than grow
-            return
-        }
         json.append(to: &output)
         output.append(0x0A)
     }
 
+    /// Queues a line already serialized (an event, written once for every subscriber).
+    func send(line: [UInt8]) {
+        output.append(contentsOf: line)
+    }
+
+    /// Forgets what is queued after the line being written, queues `error` instead and tries
+    /// once to write it: the last words to a client about to be dropped for not reading.
+    func abandonBacklog(with error: JSON) {
+        let lineStart = written == 0 || output[written - 1] == 0x0A
+        if lineStart {
+            output.removeSubrange(written...)
+        } else if let end = output[written...].firstIndex(of: 0x0A) {
+            output.removeSubrange((end + 1)...)
+        }
+        send(error)
+        _ = flush()
+    }
+
     /// Writes what it can without blocking; false if the peer is gone.
     func flush() -> Bool {
-        while !output.isEmpty {
-            let n = output.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        while written < output.count {
+            let n = output.withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress! + written, $0.count - written, Int32(MSG_NOSIGNAL))
+            }
             if n > 0 {
-                output.removeFirst(n)
+                written += n
                 continue
             }
             if n < 0, errno == EINTR { continue }
-            if n < 0, errno == EAGAIN || errno == EWOULDBLOCK { return output.count <= ClientSession.maxBacklog }
+            if n < 0, errno == EAGAIN || errno == EWOULDBLOCK {
+                // Drop what went out once it is most of the buffer (not on every write: a
+                // megabyte reply leaves in hundreds of pieces).
+                if written >= 64 * 1024, written * 2 >= output.count {
+                    output.removeSubrange(0..<written)
+                    written = 0
+                }
+                return true
+            }
             return false
         }
+        // All written: a large buffer goes back to the allocator, a small one is kept.
+        if output.capacity > ClientSession.readPause { output = [] } else { output.removeAll(keepingCapacity: true) }
+        written = 0
         return true
     }
 

@@ -6,10 +6,17 @@ import CLinux
 /// answering, pushing events, and timing out the silent.
 extension Daemon {
     func acceptClients() {
+        acceptRanOutLogged = false
         while true {
+            if sessions.count >= clientLimit, !makeRoomForClient() {
+                refuseNewcomers()
+                return
+            }
             let fd = accept(listenFD, nil, nil)
             if fd < 0 {
-                if errno == EINTR { continue }
+                let code = errno
+                if code == EINTR { continue }
+                if code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM { acceptRanOut(code) }
                 return
             }
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
@@ -43,18 +50,20 @@ extension Daemon {
             for _ in 0..<tooLong {
                 session.send(reply(id: .null, error: .badRequest("The request is longer than \(ClientSession.maxLine) bytes.")))
             }
-            let before = session.output.count
+            let before = session.unsent
             for line in lines where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
                 session.send(answer(line, from: session))
                 if !running { break }
             }
-            if session.output.count - before > Daemon.largeReply { trimAfterLargeReply = true }
+            if session.unsent - before > Daemon.largeReply { trimAfterLargeReply = true }
             if !open { session.closing = true }
         }
-        if !session.flush() || (session.closing && session.output.isEmpty) {
+        if !session.flush() || (session.closing && session.unsent == 0) {
             drop(session)
+        } else if session.unsent > 0 {
+            capUnsent()
         }
-        if trimAfterLargeReply, sessions.values.allSatisfy({ $0.output.count < Daemon.largeReply }) {
+        if trimAfterLargeReply, sessions.values.allSatisfy({ $0.unsent < Daemon.largeReply }) {
             // A long episode list was built and sent: hand the freed megabytes back to the
             // system rather than keep them in malloc's arenas (RSS of a resident daemon).
             trimAfterLargeReply = false
@@ -114,12 +123,59 @@ extension Daemon {
 
     func broadcast(_ event: String, _ data: JSON) {
         let message: JSON = ["event": .string(event), "data": data]
+        var line: [UInt8]?
         for session in sessions.values where session.subscribed {
-            session.send(message)
-            if !session.flush() {
+            if session.unsent > ClientSession.maxEventBacklog {
                 log.warning("client \(session.id) does not read its events; disconnecting it")
-                drop(session)
+                dropForBacklog(session, "This connection left more than \(ClientSession.maxEventBacklog / 1024) KiB of events unread; closing it.")
+                continue
             }
+            if line == nil { line = message.serializedBytes + [0x0A] }
+            session.send(line: line ?? [])
+            if !session.flush() { drop(session) }
+        }
+        capUnsent()
+    }
+
+    /// Keeps the bytes queued for all clients together under `maxUnsent`: past it, the client
+    /// with the most unsent is dropped, then the next, while more than one has something unsent
+    /// (a single reply larger than the cap, to a client that reads, still goes out whole).
+    func capUnsent() {
+        var total = sessions.values.reduce(0) { $0 + $1.unsent }
+        guard total > Daemon.maxUnsent else { return }
+        var queued = sessions.values.filter { $0.unsent > 0 }.sorted { $0.unsent > $1.unsent }
+        while total > Daemon.maxUnsent, queued.count > 1 {
+            let worst = queued.removeFirst()
+            total -= worst.unsent
+            log.warning("client \(worst.id) holds \(worst.unsent / 1024) KiB unread of \(total / 1024 + worst.unsent / 1024) KiB for all clients; disconnecting it")
+            dropForBacklog(worst, "The daemon holds more than \(Daemon.maxUnsent / 1_048_576) MiB unread for its clients and this connection the most; closing it.")
+        }
+    }
+
+    /// All clients together may leave this much unread before the one with the most is dropped.
+    static let maxUnsent = 32 * 1024 * 1024
+
+    /// Drops a client that does not read, its unsent backlog replaced by a `too_slow` line.
+    func dropForBacklog(_ session: ClientSession, _ message: String) {
+        session.abandonBacklog(with: reply(id: .null, error: WireError("too_slow", message)))
+        drop(session)
+    }
+
+    /// Every client is busy and the cap is reached: waiting connections are accepted and told so.
+    func refuseNewcomers() {
+        while true {
+            let fd = accept(listenFD, nil, nil)
+            if fd < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                if code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM { acceptRanOut(code) }
+                return
+            }
+            var line = reply(id: .null, error: Daemon.tooManyClients(
+                "The daemon has \(sessions.count) connections, as many as it takes, all busy; try again in a moment.")).serializedBytes
+            line.append(0x0A)
+            _ = line.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+            close(fd)
         }
     }
 }

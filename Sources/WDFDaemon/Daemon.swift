@@ -49,6 +49,12 @@ public final class Daemon {
     let notifier: SystemdNotifier?
     var sessions: [Int32: ClientSession] = [:]
     var nextSessionID = 1
+    /// How many clients fit under the open-files limit (see Daemon+Descriptors).
+    var clientLimit = Daemon.maximumClients
+    /// Held for the moment descriptors run out (see `acceptRanOut`).
+    var spareFD: Int32 = -1
+    var acceptPausedUntil: Double?
+    var acceptRanOutLogged = false
     var nowPlaying: NowPlaying?
     var lastChapterNumber: Int?
     var nextCheckpoint: Double?
@@ -146,10 +152,12 @@ public final class Daemon {
 
     /// Serves until `quit` or SIGTERM/SIGINT; returns the exit status.
     public func run() -> Int32 {
+        clientLimit = raiseDescriptorLimit()
+        spareFD = Daemon.openSpare()
         notifier?.send("READY=1\nSTATUS=Idle")
         while running {
             var fds: [pollfd] = [
-                pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: listenFD, events: acceptIsPaused ? 0 : Int16(POLLIN), revents: 0),
                 pollfd(fd: playerEvents.fd, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: signals.fd, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: libraryWatch?.fd ?? -1, events: Int16(POLLIN), revents: 0),
@@ -157,7 +165,7 @@ public final class Daemon {
             let order = Array(sessions.keys)
             for fd in order {
                 var events: Int16 = sessions[fd]?.wantsInput == true ? Int16(POLLIN) : 0
-                if !(sessions[fd]?.output.isEmpty ?? true) { events |= Int16(POLLOUT) }
+                if (sessions[fd]?.unsent ?? 0) > 0 { events |= Int16(POLLOUT) }
                 fds.append(pollfd(fd: fd, events: events, revents: 0))  // sessions from index 4
             }
             let rc = poll(&fds, nfds_t(fds.count), pollTimeout())
@@ -191,7 +199,8 @@ public final class Daemon {
     /// Milliseconds until the next checkpoint while playing; forever otherwise (an idle or
     /// paused daemon does not wake up).
     private func pollTimeout() -> Int32 {
-        let due = [nextCheckpoint, outputRecovery.nextAttempt, sessionDeadline(), sleepTimer?.nextDeadline, skipAt, requeueAt]
+        let due = [nextCheckpoint, outputRecovery.nextAttempt, sessionDeadline(), sleepTimer?.nextDeadline, skipAt, requeueAt,
+                   acceptPausedUntil]
             .compactMap { $0 }.min()
         guard let due else { return -1 }
         return Int32(max(0, min(60_000, (due - Daemon.now()) * 1000 + 1)))
@@ -303,7 +312,7 @@ public final class Daemon {
 
     func saveStore(durable: Bool) {
         do {
-            try store.save(durable: durable)
+            try withSpareDescriptor { () throws(SystemError) in try store.save(durable: durable) }
             if storeProblem != nil { log.notice("saving positions works again") }
             storeProblem = nil
         } catch {
@@ -411,6 +420,7 @@ public final class Daemon {
             close(session.fd)
         }
         sessions.removeAll()
+        if spareFD >= 0 { close(spareFD) }
         close(listenFD)
         if !socketFromSystemd { unlink(socketPath) }
         log.info("stopped")
