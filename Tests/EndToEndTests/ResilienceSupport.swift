@@ -151,6 +151,11 @@ final class RawClient: @unchecked Sendable {
         self.fd = fd
     }
 
+    /// Takes over a connected socket.
+    init(adopting fd: Int32) {
+        self.fd = fd
+    }
+
     deinit { close(fd) }
 
     /// Sends all of `bytes` (blocking).
