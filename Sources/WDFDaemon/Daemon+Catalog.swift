@@ -84,8 +84,10 @@ extension Daemon {
     /// Re-reads the feed store when its file changed (`wdfplay-feed` writes it); true if it did.
     func reloadFeedIfChanged() -> Bool {
         var st = stat()
+        // Wrapping arithmetic: only equality matters, and a time past 2262 (ext4 goes to 2446)
+        // in nanoseconds overflows Int, which trapped.
         let stamp = stat(feedStore.file, &st) == 0
-            ? Int(st.st_mtim.tv_sec) * 1_000_000_000 + Int(st.st_mtim.tv_nsec) ^ Int(st.st_size) : nil
+            ? Int(st.st_mtim.tv_sec) &* 1_000_000_000 &+ Int(st.st_mtim.tv_nsec) ^ Int(st.st_size) : nil
         guard stamp != feedStamp else { return false }
         feedStamp = stamp
         var fresh = FeedStore(directory: paths.stateDirectory)

@@ -99,6 +99,10 @@ extension EndToEnd.Resilience {
                 {"guid":"huge","title":"Huge Numbers Here","duration":1e300,"number":1e19,"published":1e300,"enclosureLength":1e19,"firstSeen":1e308,"chapters":[{"start":1e300,"title":"far"},{"start":5,"title":"near"}]}
                 ]}
                 """.write(to: store, atomically: true, encoding: .utf8)
+            // Modified in the year 2446 (as far as ext4 goes): in nanoseconds that overflowed Int.
+            var times = [timespec(tv_sec: 20_000_000_000, tv_nsec: 0), timespec(tv_sec: 20_000_000_000, tv_nsec: 0)]
+            #expect(utimensat(AT_FDCWD, store.path, &times, 0) == 0)
+            #expect(utimensat(AT_FDCWD, library.appendingPathComponent("Ordinary Episode.mp3").path, &times, 0) == 0)
             try await h.startDaemon()
             let list = try await h.ctl(["episodes", "--all"])
             #expect(list.status == 0 && list.stdout.contains("Huge Numbers Here"), "\(list)")

@@ -189,7 +189,7 @@ public struct LibraryWalk {
                 }
             } else if kind == S_IFREG, mp3 {
                 let stamp = FileStamp(path: path, size: Int(st.st_size),
-                                      mtime: Int(st.st_mtim.tv_sec) * 1_000_000 + Int(st.st_mtim.tv_nsec) / 1000)
+                                      mtime: Int(st.st_mtim.tv_sec) &* 1_000_000 &+ Int(st.st_mtim.tv_nsec) / 1000)
                 let id = Identity(st)
                 if let seen = seenFiles[id] {
                     // The same file again: a real path wins over one through a link.
