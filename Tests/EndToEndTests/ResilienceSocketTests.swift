@@ -68,8 +68,8 @@ extension EndToEnd.Resilience {
                                                      environment: env, scratch: h.directory, timeout: 10)
                 #expect(own.status == 0 && own.stdout.contains("\"pong\":true"), "\(own)")
 
-                // As nobody: connect() succeeds (the file modes let it), then the daemon closes
-                // the connection without a word.
+                // As nobody: connect() succeeds (the file modes let it), then the daemon sends one
+                // `permission_denied` line saying why, answers nothing else, and closes.
                 let before = Deadline.now()
                 let other = try await ChildProcess.run(
                     URL(fileURLWithPath: setpriv),
@@ -77,7 +77,8 @@ extension EndToEnd.Resilience {
                     environment: env, scratch: h.directory, timeout: 10)
                 #expect(!other.stderr.contains("Permission denied") && !other.stderr.contains("No such file"),
                         "the other user should reach connect(): \(other)")
-                #expect(other.stdout.isEmpty, "the other user got a reply: \(other)")
+                #expect(other.stdout.contains("\"code\":\"permission_denied\"") && !other.stdout.contains("pong")
+                        && other.stdout.split(separator: "\n").count == 1, "the other user got a reply: \(other)")
                 #expect(other.ended - before < 2.5, "the refused client waited \(other.ended - before) s (socat -t 3 means the daemon never closed)")
                 let warnings = try await ResilienceKit.awaitLog(h, "uid 65534")
                 #expect(warnings.count == 1 && warnings[0].lowercased().contains("warning"), "\(warnings)")
