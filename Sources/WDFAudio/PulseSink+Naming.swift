@@ -57,7 +57,7 @@ extension PulseSink {
     public func rename(_ title: String) {
         pa_threaded_mainloop_lock(mainloop)
         defer { pa_threaded_mainloop_unlock(mainloop) }
-        guard let s = stream, failure == nil, pa_stream_get_state(s) == PA_STREAM_READY else { return }
+        guard let s = stream, lockedFailure == nil, pa_stream_get_state(s) == PA_STREAM_READY else { return }
         let props = pa_proplist_new()
         defer { pa_proplist_free(props) }
         pa_proplist_sets(props, "media.name", PulseSink.streamName(title))

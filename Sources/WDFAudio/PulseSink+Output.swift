@@ -28,7 +28,7 @@ extension PulseSink {
     /// listener set it (a mixer): it becomes the base for this stream's fades and the next
     /// streams. Lock held; a stream that is not ready is left alone.
     func noteListenerVolume() {
-        guard let s = stream, failure == nil, pa_stream_get_state(s) == PA_STREAM_READY, let ctx = context else { return }
+        guard let s = stream, lockedFailure == nil, pa_stream_get_state(s) == PA_STREAM_READY, let ctx = context else { return }
         queriedVolume = nil
         guard let op = pa_context_get_sink_input_info(ctx, pa_stream_get_index(s), { _, info, eol, userdata in
             let sink = PulseSink.from(userdata)
@@ -39,7 +39,7 @@ extension PulseSink {
             if eol != 0 { pa_threaded_mainloop_signal(sink.mainloop, 0) }
         }, unmanagedSelf) else { return }
         defer { pa_operation_unref(op) }
-        while pa_operation_get_state(op) == PA_OPERATION_RUNNING, failure == nil { pa_threaded_mainloop_wait(mainloop) }
+        while pa_operation_get_state(op) == PA_OPERATION_RUNNING, lockedFailure == nil { pa_threaded_mainloop_wait(mainloop) }
         guard let current = queriedVolume, gain >= 1 else { return }
         if current != appliedVolume ?? pa_volume_t(PA_VOLUME_NORM) { listenerVolume = current }
     }
@@ -59,7 +59,7 @@ extension PulseSink {
             volumePercent = newVolume
             listenerVolume = nil
         }
-        guard let s = stream, failure == nil, pa_stream_get_state(s) == PA_STREAM_READY, let ctx = context else {
+        guard let s = stream, lockedFailure == nil, pa_stream_get_state(s) == PA_STREAM_READY, let ctx = context else {
             // Nothing plays: say now (not at the next episode) when the sink does not exist.
             if deviceChanged, let wanted, let ctx = context, pa_context_get_state(ctx) == PA_CONTEXT_READY {
                 operationSucceeded = false

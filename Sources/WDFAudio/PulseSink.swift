@@ -12,8 +12,22 @@ import WDFCore
 /// byte is heard when that time reaches the read index at the flush (`baseUsec`).
 public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: state guarded by the pa mainloop lock
     public var onWritable: (@Sendable () -> Void)?
-    public private(set) var failure: AudioError?
-    public private(set) var drained = false
+    /// Written by mainloop callbacks and by methods that hold the mainloop lock; read only with
+    /// it held (inside this type, or through `failure` and `drained`, which take it).
+    var lockedFailure: AudioError?
+    var lockedDrained = false
+
+    public var failure: AudioError? {
+        pa_threaded_mainloop_lock(mainloop)
+        defer { pa_threaded_mainloop_unlock(mainloop) }
+        return lockedFailure
+    }
+
+    public var drained: Bool {
+        pa_threaded_mainloop_lock(mainloop)
+        defer { pa_threaded_mainloop_unlock(mainloop) }
+        return lockedDrained
+    }
 
     let mainloop: OpaquePointer
     var context: OpaquePointer?
@@ -106,7 +120,7 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
             }
             pa_threaded_mainloop_wait(mainloop)
         }
-        failure = nil
+        lockedFailure = nil
         readServerName(ctx)
     }
 
@@ -114,7 +128,7 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
         guard let ctx = context else { return }
         let state = pa_context_get_state(ctx)
         if state == PA_CONTEXT_FAILED || state == PA_CONTEXT_TERMINATED {
-            failure = AudioError(.outputUnavailable, "Lost the connection to \(soundServer(serverName)).")
+            lockedFailure = AudioError(.outputUnavailable, "Lost the connection to \(soundServer(serverName)).")
             onWritable?()
         }
         pa_threaded_mainloop_signal(mainloop, 0)
@@ -213,15 +227,15 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
         }
         baseUsec = 0
         writtenBytes = 0
-        drained = false
-        failure = nil
+        lockedDrained = false
+        lockedFailure = nil
     }
 
     private func streamStateChanged() {
         if let s = stream {
             let state = pa_stream_get_state(s)
-            if state == PA_STREAM_FAILED || state == PA_STREAM_TERMINATED, failure == nil {
-                failure = AudioError(.outputUnavailable, "The stream to \(soundServer(serverName)) ended unexpectedly.")
+            if state == PA_STREAM_FAILED || state == PA_STREAM_TERMINATED, lockedFailure == nil {
+                lockedFailure = AudioError(.outputUnavailable, "The stream to \(soundServer(serverName)) ended unexpectedly.")
                 onWritable?()
             }
         }
@@ -236,7 +250,7 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
 
     /// The stream, or the error that explains why there is none. Lock held.
     func liveStream() throws(AudioError) -> OpaquePointer {
-        if let failure { throw failure }
+        if let lockedFailure { throw lockedFailure }
         guard let s = stream, pa_stream_get_state(s) == PA_STREAM_READY else {
             throw AudioError(.outputFailed, "No stream to \(soundServer(serverName)) is open.")
         }
@@ -258,7 +272,7 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
         let s = try liveStream()
         try checkPulse(pa_stream_write(s, bytes.baseAddress, bytes.count, nil, 0, PA_SEEK_RELATIVE), "pa_stream_write", context: context, server: serverName)
         writtenBytes += bytes.count
-        drained = false
+        lockedDrained = false
     }
 
     public func setPaused(_ paused: Bool) throws(AudioError) {
@@ -308,7 +322,7 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
             baseUsec = pa_bytes_to_usec(UInt64(readIndex), pa_stream_get_sample_spec(s))
         }
         writtenBytes = 0
-        drained = false
+        lockedDrained = false
     }
 
     public func startDrain() throws(AudioError) {
@@ -316,10 +330,10 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
         defer { pa_threaded_mainloop_unlock(mainloop) }
         let s = try liveStream()
         guard drainOperation == nil else { return }
-        drained = false
+        lockedDrained = false
         guard let op = pa_stream_drain(s, { _, _, userdata in
             let sink = PulseSink.from(userdata)
-            sink.drained = true
+            sink.lockedDrained = true
             if let op = sink.drainOperation {
                 pa_operation_unref(op)
                 sink.drainOperation = nil
@@ -365,9 +379,9 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
         guard let op else { throw pulseError(call, context: context, server: serverName) }
         defer { pa_operation_unref(op) }
         while pa_operation_get_state(op) == PA_OPERATION_RUNNING {
-            if let failure {
+            if let lockedFailure {
                 pa_operation_cancel(op)
-                throw failure
+                throw lockedFailure
             }
             pa_threaded_mainloop_wait(mainloop)
         }
