@@ -13,8 +13,13 @@ final class ClientSession {
     /// its replies: a client that floods without reading waits, nobody else does.
     static let readPause = 256 * 1024
 
-    /// Whether the loop should read this client now.
-    var wantsInput: Bool { !closing && unsent < ClientSession.readPause }
+    /// Whether the loop should read this client now: not while requests it already sent wait
+    /// for their turn (so one read of many requests cannot queue unbounded replies).
+    var wantsInput: Bool { !closing && pending.isEmpty && unsent < ClientSession.readPause }
+
+    /// Whole request lines received and not yet answered: answered while less than `readPause`
+    /// is unsent, the rest once the client has read its replies.
+    var pending: [[UInt8]] = []
 
     let fd: Int32
     let id: Int

@@ -50,17 +50,28 @@ extension Daemon {
             for _ in 0..<tooLong {
                 session.send(reply(id: .null, error: .badRequest("The request is longer than \(ClientSession.maxLine) bytes.")))
             }
-            let before = session.unsent
-            for line in lines where !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) {
-                session.send(answer(line, from: session))
-                if !running { break }
-            }
-            if session.unsent - before > Daemon.largeReply { trimAfterLargeReply = true }
+            session.pending += lines.filter { !$0.allSatisfy { $0 == 0x20 || $0 == 0x0D || $0 == 0x09 } }
             if !open { session.closing = true }
         }
-        if !session.flush() || (session.closing && session.unsent == 0) {
-            drop(session)
-        } else if session.unsent > 0 {
+        // Requests are answered while less than `readPause` is unsent; the rest wait until the
+        // client has read (one read can hold hundreds of requests for long lists). A request can
+        // end this very client (its own event past the caps), so it is looked up after each.
+        while true {
+            let before = session.unsent
+            while !session.pending.isEmpty, session.unsent < ClientSession.readPause, running {
+                let line = session.pending.removeFirst()
+                let answer = answer(line, from: session)
+                guard sessions[fd] === session else { return }
+                session.send(answer)
+            }
+            if session.unsent - before > Daemon.largeReply { trimAfterLargeReply = true }
+            if !session.flush() || (session.closing && session.unsent == 0 && session.pending.isEmpty) {
+                drop(session)
+                break
+            }
+            if session.pending.isEmpty || session.unsent >= ClientSession.readPause || !running { break }
+        }
+        if sessions[fd] === session, session.unsent > 0 {
             capUnsent()
         }
         if trimAfterLargeReply, sessions.values.allSatisfy({ $0.unsent < Daemon.largeReply }) {
@@ -90,7 +101,10 @@ extension Daemon {
         }
     }
 
+    /// Closes a client once: a session already dropped (by a cap, during its own request) is
+    /// not closed again, since its descriptor number may belong to a new file by now.
     func drop(_ session: ClientSession) {
+        guard sessions[session.fd] === session else { return }
         close(session.fd)
         sessions[session.fd] = nil
         log.debug("client \(session.id) disconnected")

@@ -111,6 +111,69 @@ extension EndToEnd.Resilience {
         }
     }
 
+    /// One write can hold hundreds of requests for long lists: they are answered as the client
+    /// reads, not all at once (before, 200 requests for a 1,000-episode list queued ~90 MB for a
+    /// client that did not read, and no cap applied to a single client's replies).
+    @Test func manyListRequestsInOneWriteWaitForTheClientToRead() async throws {
+        try await DaemonHarness.run("manyListRequests", startDaemon: false) { h in
+            let library = h.directory.appendingPathComponent("library")
+            try FileManager.default.createDirectory(at: library, withIntermediateDirectories: true)
+            let original = try EndToEnd.Resilience.untaggedTones(in: h.directory, name: "original.mp3")
+            let head = try Data(contentsOf: original).prefix(2048)
+            for i in 0..<1_000 {
+                try head.write(to: library.appendingPathComponent("A Podcast With A Long Name Episode \(i) - The Quick Brown Fox Jumps.mp3"))
+            }
+            try h.writeConfig("library = \"\(library.path)\"\n")
+            try await h.startDaemon()
+            let pid = try #require(try await h.daemonPids().first)
+            let control = try h.connect()
+            _ = try control.request("episodes", #""all":true"#, timeout: 60)  // the catalog is built
+            let before = try #require(EndToEnd.Resilience.rssKiB(pid))
+
+            let requests = 200
+            let flood = try RawClient(path: h.socketPath)
+            let lines = (1...requests).map { #"{"id":\#($0),"command":"episodes","all":true}"# + "\n" }.joined()
+            #expect(lines.utf8.count < 16 * 1024, "the requests must arrive in one read")
+            try flood.send(Array(lines.utf8))
+            // Not reading: the daemon answers others and holds little for this one.
+            var peak = before
+            for _ in 0..<10 {
+                #expect(try control.request("ping").json["ok"].bool == true)
+                if let now = EndToEnd.Resilience.rssKiB(pid) { peak = max(peak, now) }
+                try await Task.sleep(nanoseconds: 100_000_000)
+            }
+            #expect(peak - before < 40 * 1024, "RSS grew from \(before / 1024) MiB to \(peak / 1024) MiB for a client that does not read")
+            print("manyListRequests: RSS \(before / 1024) MiB before, \(peak / 1024) MiB at most while the client did not read")
+
+            // Reading now: every request is answered, in order.
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            var answered = 0, lineStart: [UInt8] = [], atLineStart = true, bytes = 0
+            var firstIDs: [Int] = []
+            let deadline = Deadline.now() + 120
+            while answered < requests, Deadline.now() < deadline {
+                let n = buffer.withUnsafeMutableBytes { recv(flood.fd, $0.baseAddress, $0.count, 0) }
+                if n < 0, errno == EINTR { continue }
+                guard n > 0 else { break }
+                bytes += n
+                for byte in buffer[0..<n] {
+                    if atLineStart || lineStart.count < 24 {
+                        if atLineStart { lineStart = []; atLineStart = false }
+                        lineStart.append(byte)
+                    }
+                    if byte == 0x0A {
+                        answered += 1
+                        let text = String(decoding: lineStart, as: UTF8.self)
+                        if let id = text.split(separator: ",").first?.split(separator: ":").last.flatMap({ Int($0) }) { firstIDs.append(id) }
+                        #expect(text.hasPrefix(#"{"id":"#) && text.contains(#""ok":true"#), "\(text)")
+                        atLineStart = true
+                    }
+                }
+            }
+            #expect(answered == requests, "\(answered) of \(requests) answered (\(bytes) bytes)")
+            #expect(firstIDs == Array(1...requests), "replies out of order or missing: \(firstIDs.prefix(20))")
+        }
+    }
+
     @Test func aReplyOfManyMegabytesArrivesWhole() async throws {
         try await DaemonHarness.run("aReplyOfManyMegabytes", startDaemon: false) { h in
             // 14,000 episodes: the first 2 kB of untagged tones.mp3 (its Info frame gives the
