@@ -77,8 +77,12 @@ extension EndToEnd.Resilience {
                     environment: env, scratch: h.directory, timeout: 10)
                 #expect(!other.stderr.contains("Permission denied") && !other.stderr.contains("No such file"),
                         "the other user should reach connect(): \(other)")
-                #expect(other.stdout.contains("\"code\":\"permission_denied\"") && !other.stdout.contains("pong")
-                        && other.stdout.split(separator: "\n").count == 1, "the other user got a reply: \(other)")
+                // (socat may find the connection closed before it writes the request, and then
+                // exits on EPIPE without reading the line; wdfctl reads it after a failed send:
+                // CLIFollowAndErrorTests: aClientOfAnotherUserIsToldWhyItIsRefused.)
+                #expect(!other.stdout.contains("pong") && (other.stdout.isEmpty
+                        || other.stdout.split(separator: "\n").map { $0.contains("\"code\":\"permission_denied\"") } == [true]),
+                        "the other user got a reply: \(other)")
                 #expect(other.ended - before < 2.5, "the refused client waited \(other.ended - before) s (socat -t 3 means the daemon never closed)")
                 let warnings = try await ResilienceKit.awaitLog(h, "uid 65534")
                 #expect(warnings.count == 1 && warnings[0].lowercased().contains("warning"), "\(warnings)")
