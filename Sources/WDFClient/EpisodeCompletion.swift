@@ -61,13 +61,13 @@ public enum EpisodeCompletion {
         let slash = prefix.lastIndex(of: "/")
         let shown = slash.map { String(prefix[...$0]) } ?? ""
         let directory = shown.isEmpty ? "." : XDGPaths(environment: Environment.current).expandingTilde(shown)
-        guard let handle = opendir(directory) else { return [] }
+        guard let handle = FileName.withCString(directory, { opendir($0) }) else { return [] }
         defer { closedir(handle) }
         var out: [String] = []
         while let entry = readdir(handle), out.count < 1000 {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
+            // Read within the record (never all of `d_name`: /proc packs short ones), and kept
+            // byte for byte: a name that is not UTF-8 is the path string that names its file.
+            let name = FileName.string(FileName.entryName(entry))
             if name.hasPrefix(".") && !(slash.map { prefix[prefix.index(after: $0)...] } ?? Substring(prefix)).hasPrefix(".") { continue }
             if name == "." || name == ".." { continue }
             if FileSystem.isDirectory(directory + "/" + name) {
