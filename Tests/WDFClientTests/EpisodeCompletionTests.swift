@@ -3,7 +3,7 @@ import Testing
 @testable import WDFClient
 import WDFCore
 
-/// What `wdfplay <TAB>` offers: file names as the kernel has them.
+/// What `wdfplay <TAB>` offers: file names as the kernel has them, nothing a terminal obeys.
 @Suite("Shell completion")
 struct EpisodeCompletionTests {
     /// A fresh folder under /tmp, removed (with what is in it) after `body`.
@@ -52,5 +52,33 @@ struct EpisodeCompletionTests {
             let offered = EpisodeCompletion.files("/proc/self/")
             #expect(offered.contains("/proc/self/fd/") && offered.contains("/proc/self/task/"), "\(offered)")
         }
+    }
+
+    @Test func hostileSeriesNamesOfferNoControlCharacters() {
+        let names = [
+            "Korean War",
+            "Evil\u{1B}]0;pwned\u{07} Title",        // OSC: sets the window title
+            "Red\u{1B}[31m Alert",                   // CSI colour
+            "Two\nLines",                            // a newline would be a second candidate
+            "Tab\tSeparated",
+            "Para\u{2029}Graph",
+            "Bidi \u{202E}gnp.exe",                   // RIGHT-TO-LEFT OVERRIDE
+            "C1 \u{9B}31m",                          // a CSI by itself
+            "Bell\u{07}",
+        ]
+        let first = EpisodeCompletion.nextWords(of: names, after: [])
+        #expect(first == ["korean", "two", "tab", "para", "bidi", "c1"], "\(first)")
+        for word in first { #expect(TerminalText.clean(word, lines: .escaped) == word) }
+        // Words split on any whitespace: "two" is followed by "lines", "tab" by "separated".
+        #expect(EpisodeCompletion.nextWords(of: names, after: ["two"]) == ["lines"])
+        #expect(EpisodeCompletion.nextWords(of: names, after: ["tab"]) == ["separated"])
+        #expect(EpisodeCompletion.nextWords(of: names, after: ["para"]) == ["graph"])
+        // The hostile word itself is not offered, at any position.
+        #expect(EpisodeCompletion.nextWords(of: names, after: ["bidi"]) == [])
+        #expect(EpisodeCompletion.nextWords(of: names, after: ["c1"]) == [])
+        #expect(EpisodeCompletion.nextWords(of: names, after: ["korean"]) == ["war"])
+        // Every candidate passes the same test, a file name too.
+        #expect(!EpisodeCompletion.isShownAsIs("a\nb.mp3") && !EpisodeCompletion.isShownAsIs("\u{1B}[2J.mp3"))
+        #expect(EpisodeCompletion.isShownAsIs("三八線.mp3") && EpisodeCompletion.isShownAsIs(FileName.string([0x61, 0xE9])))
     }
 }
