@@ -27,7 +27,28 @@ public enum EpisodeCompletion {
         }
         var out = fromDaemon(typed: typed.map { $0.lowercased() }, socket: socket)
         if typed.isEmpty { out += files(prefix) }
-        return out.filter { $0.lowercased().hasPrefix(prefix.lowercased()) }
+        return out.filter { $0.lowercased().hasPrefix(prefix.lowercased()) && isShownAsIs($0) }
+    }
+
+    /// Whether a candidate may go to the shell as it is: nothing a terminal obeys (ESC, OSC, a
+    /// newline, which would also start a second candidate, a bidi control). A series name or a
+    /// file name is a stranger's; one that holds such a character is not offered.
+    static func isShownAsIs(_ candidate: String) -> Bool {
+        TerminalText.clean(candidate, lines: .escaped) == candidate
+    }
+
+    /// The words of a series name, lowercased, split on any whitespace (tab, newline, U+2028…).
+    static func words(of name: String) -> [String] {
+        name.lowercased().split(whereSeparator: \.isWhitespace).map(String.init)
+    }
+
+    /// The word that follows `typed` in each series name that starts with those words.
+    static func nextWords(of seriesNames: [String], after typed: [String]) -> [String] {
+        seriesNames.compactMap { name in
+            let nameWords = words(of: name)
+            guard typed.count < nameWords.count, Array(nameWords.prefix(typed.count)) == typed else { return nil }
+            return nameWords[typed.count]
+        }.filter(isShownAsIs)
     }
 
     static func fromDaemon(typed: [String], socket: String?) -> [String] {
@@ -41,13 +62,9 @@ public enum EpisodeCompletion {
             out.append("next")
             out += numbers(current)
         }
-        for name in seriesNames {
-            let nameWords = name.lowercased().split(separator: " ").map(String.init)
-            if typed.count < nameWords.count, Array(nameWords.prefix(typed.count)) == typed {
-                out.append(nameWords[typed.count])
-            } else if typed == nameWords, let list = try? client.call("episodes", [("series", .string(name))]) {
-                out += numbers(list)
-            }
+        out += nextWords(of: seriesNames, after: typed)
+        for name in seriesNames where words(of: name) == typed {
+            if let list = try? client.call("episodes", [("series", .string(name))]) { out += numbers(list) }
         }
         return out
     }
@@ -61,13 +78,13 @@ public enum EpisodeCompletion {
         let slash = prefix.lastIndex(of: "/")
         let shown = slash.map { String(prefix[...$0]) } ?? ""
         let directory = shown.isEmpty ? "." : XDGPaths(environment: Environment.current).expandingTilde(shown)
-        guard let handle = opendir(directory) else { return [] }
+        guard let handle = FileName.withCString(directory, { opendir($0) }) else { return [] }
         defer { closedir(handle) }
         var out: [String] = []
         while let entry = readdir(handle), out.count < 1000 {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
+            // Read within the record (never all of `d_name`: /proc packs short ones), and kept
+            // byte for byte: a name that is not UTF-8 is the path string that names its file.
+            let name = FileName.string(FileName.entryName(entry))
             if name.hasPrefix(".") && !(slash.map { prefix[prefix.index(after: $0)...] } ?? Substring(prefix)).hasPrefix(".") { continue }
             if name == "." || name == ".." { continue }
             if FileSystem.isDirectory(directory + "/" + name) {
@@ -88,10 +105,7 @@ extension EpisodeCompletion {
         let path = XDGPaths(environment: environment).socketPath(override: nil, environment: environment)
         guard let client = try? ControlClient(socketPath: path, timeoutSeconds: 2),
               let current = try? client.call("episodes") else { return [] }
-        return (current["series_names"]?.arrayValue?.compactMap(\.stringValue) ?? []).compactMap { name in
-            let nameWords = name.lowercased().split(separator: " ").map(String.init)
-            guard typed.count < nameWords.count, Array(nameWords.prefix(typed.count)) == typed else { return nil }
-            return nameWords[typed.count]
-        }.filter { $0.hasPrefix(prefix.lowercased()) }
+        return nextWords(of: current["series_names"]?.arrayValue?.compactMap(\.stringValue) ?? [], after: typed)
+            .filter { $0.hasPrefix(prefix.lowercased()) }
     }
 }

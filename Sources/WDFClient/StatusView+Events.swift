@@ -34,8 +34,11 @@ extension StatusView {
         case "skip":
             return "skip \"\(data["chapter"]?["title"]?.stringValue ?? "")\" to \(TimeFormat.clock(data["to"]?.doubleValue ?? 0))"
         case "chapters":
-            let count = data["chapters_count"]?.intValue ?? 0
-            return "chapters \(count) chapter\(count == 1 ? "" : "s") now (a bookmark was added or removed)"
+            // A bookmark was added or removed: bookmarks are numbered apart (★N), so the chapter
+            // count stays; the bookmark count is the one that changed.
+            let chapters = data["chapters_count"]?.intValue ?? 0
+            let bookmarks = data["bookmarks_count"]?.intValue ?? 0
+            return "chapters \(chapters) chapter\(chapters == 1 ? "" : "s"), \(bookmarks) bookmark\(bookmarks == 1 ? "" : "s")"
         case "sleep":
             var line = "sleep " + String(sleepLine(data).dropFirst("sleep: ".count))
             if let at = data["paused_at"]?.doubleValue { line += ", paused at \(TimeFormat.clock(at))" }

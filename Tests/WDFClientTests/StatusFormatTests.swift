@@ -33,4 +33,11 @@ struct StatusFormatTests {
         let narrow = StatusView.status(playing, columns: 5).split(separator: "\n").first { $0.contains("[") } ?? ""
         #expect(narrow.filter { "█░┃│".contains($0) }.count == 10, "\(narrow)")
     }
+
+    @Test func theChaptersEventCountsBookmarksApart() {
+        // `mark` and `unmark` change the bookmark count, never the chapter count (bookmarks are ★N).
+        #expect(StatusView.eventLine("chapters", ["chapters_count": 5, "bookmarks_count": 3]) == "chapters 5 chapters, 3 bookmarks")
+        #expect(StatusView.eventLine("chapters", ["chapters_count": 1, "bookmarks_count": 1]) == "chapters 1 chapter, 1 bookmark")
+        #expect(StatusView.eventLine("chapters", ["chapters_count": 0, "bookmarks_count": 0]) == "chapters 0 chapters, 0 bookmarks")
+    }
 }
