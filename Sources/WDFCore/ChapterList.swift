@@ -84,7 +84,8 @@ public struct ChapterList: Sendable, Equatable {
     /// The listener's bookmarks as spans of their own, beside the episode's chapters (which they
     /// neither split nor renumber): numbered 1… by position (as `BookmarkStore` keeps them); each
     /// lasts until the next chapter or bookmark that starts after it, else the end of the audio.
-    /// Bookmarks past the end of the audio are left out.
+    /// Bookmarks at or past the end of the audio are left out; `marks` by position, they are the
+    /// last ones, so the numbers shown run 1…n and ★N is the store's bookmark N (`unmark N`).
     public static func bookmarks(_ marks: [BookmarkStore.Bookmark], chapters: ChapterList, duration: Double?) -> [Span] {
         let total = duration ?? .infinity
         let starts = (chapters.spans.map(\.start) + marks.map(\.position)).sorted()

@@ -71,16 +71,46 @@ extension Daemon {
          ("bookmarks_count", .number(Double(nowPlaying?.bookmarks.count ?? 0)))]
     }
 
+    /// The bookmark listed as ★`number` (by `chapters` and `info`) in the episode in play, for
+    /// `unmark N` and `chapter {bookmark: N}`: found by the number it is listed with, which is its
+    /// number in `BookmarkStore`, never by its place among the listed ones.
+    func bookmarkInPlay(_ number: Int) throws(WireError) -> (NowPlaying, ChapterList.Span) {
+        guard player.status().state != .stopped, let now = nowPlaying else { throw .nothingPlaying() }
+        guard let span = now.bookmarks.first(where: { $0.number == number }) else {
+            throw WireError("no_such_bookmark", now.bookmarks.isEmpty
+                ? "\"\(now.episode.title)\" has no bookmarks."
+                : "There is no bookmark \(number); this episode has \(Daemon.bookmarkNumbers(now.bookmarks.map(\.number))).")
+        }
+        return (now, span)
+    }
+
+    /// "only bookmark 1", "bookmarks 1 and 2", "bookmarks 1 to 4", "bookmarks 1 to 3, 5 and 7":
+    /// the numbers there are (ascending), runs shortened.
+    static func bookmarkNumbers(_ numbers: [Int]) -> String {
+        guard numbers.count > 1 else { return "only bookmark " + numbers.map(String.init).joined() }
+        var runs: [ClosedRange<Int>] = []
+        for number in numbers {
+            if let last = runs.last, last.upperBound + 1 == number {
+                runs[runs.count - 1] = last.lowerBound...number
+            } else {
+                runs.append(number...number)
+            }
+        }
+        let parts = runs.flatMap { run -> [String] in
+            switch run.count {
+            case 1: ["\(run.lowerBound)"]
+            case 2: ["\(run.lowerBound)", "\(run.upperBound)"]
+            default: ["\(run.lowerBound) to \(run.upperBound)"]
+            }
+        }
+        let words = parts.count == 1 ? parts[0] : parts.dropLast().joined(separator: ", ") + " and " + parts[parts.count - 1]
+        return "bookmarks " + words
+    }
+
     /// `unmark N`: N is the bookmark's own number (★N in `wdfctl chapters`).
     func unmark(_ request: Request) throws(WireError) -> JSON {
         guard let number = try request.integer("number") else { throw .badArgument("unmark needs \"number\" (the bookmark's, as `wdfctl chapters` shows it).") }
-        guard player.status().state != .stopped, let now = nowPlaying else { throw .nothingPlaying() }
-        guard number >= 1, number <= now.bookmarks.count else {
-            throw WireError("no_such_bookmark", now.bookmarks.isEmpty
-                ? "\"\(now.episode.title)\" has no bookmarks."
-                : "There is no bookmark \(number); this episode has \(now.bookmarks.count).")
-        }
-        let span = now.bookmarks[number - 1]
+        let (now, span) = try bookmarkInPlay(number)
         guard bookmarks.remove(path: now.episode.path, number: span.number) != nil else {
             throw WireError("no_such_bookmark", "Bookmark \(number) is no longer there.")
         }

@@ -265,14 +265,9 @@ extension Daemon {
 
     private func goToChapter(_ request: Request) throws(WireError) -> JSON {
         if let mark = try request.integer("bookmark") {
-            guard player.status().state != .stopped, let now = nowPlaying else { throw .nothingPlaying() }
-            guard mark >= 1, mark <= now.bookmarks.count else {
-                throw WireError("no_such_bookmark", now.bookmarks.isEmpty
-                    ? "\"\(now.episode.title)\" has no bookmarks."
-                    : "There is no bookmark \(mark); this episode has \(now.bookmarks.count).")
-            }
-            navigatedChapter = now.chapters.current(at: now.bookmarks[mark - 1].start)?.number
-            return statusJSON(try result(player.seek(to: now.bookmarks[mark - 1].start)))
+            let (now, span) = try bookmarkInPlay(mark)
+            navigatedChapter = now.chapters.current(at: span.start)?.number
+            return statusJSON(try result(player.seek(to: span.start)))
         }
         let number = try request.integer("number")
         let title = try request.string("title")?.trimmingWhitespace()

@@ -47,6 +47,44 @@ extension EndToEnd {
         }
     }
 
+    /// A stored bookmark past the end of the audio (the file came again, shorter) or at its very
+    /// end is not listed; the listed ones are ★1…★n, and `unmark N`/`chapter {bookmark: N}` act on
+    /// the ★N listed. The refusal names the numbers there are.
+    @Test func bookmarksPastTheEndLeaveTheShownNumbersTrue() async throws {
+        try await DaemonHarness.run("bookmarksPastTheEnd", config: EndToEnd.baseConfig, startDaemon: false) { h in
+            let state = h.stateHome.appendingPathComponent("wdfplay")
+            try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
+            // tones.mp3 lasts 30 s; entries out of time order, as a hand-edited file may be.
+            let marks = [("A", 2.0), ("past the end", 999.0), ("at the end", 30.0), ("B", 12.0), ("C", 22.0)]
+                .map { "{\"title\":\"\($0.0)\",\"position\":\($0.1),\"created\":1}" }
+            let file = "{\"version\":1,\"episodes\":{\"\(EndToEnd.tones)\":[\(marks.joined(separator: ","))]}}\n"
+            try file.write(to: state.appendingPathComponent("bookmarks.json"), atomically: true, encoding: .utf8)
+            try await h.startDaemon()
+            _ = try await h.play([EndToEnd.tones, "--from", "7"])
+            _ = try await h.control(["pause"])
+            let shown = (try await h.control(["chapters"]).reply.array ?? []).filter { $0["bookmark"].bool == true }
+            #expect(shown.compactMap { $0["number"].int } == [1, 2, 3], "\(shown)")
+            #expect(shown.compactMap { $0["title"].string } == ["A", "B", "C"], "\(shown)")
+            // ★3 as listed is C (22 s): `chapter {bookmark: 3}` goes there and `unmark 3` removes it.
+            let connection = try h.connect()
+            let jump = try connection.request("chapter", "\"bookmark\":3")
+            #expect(jump.json["ok"].bool == true && EndToEnd.near(jump.json["data"]["position"].double, 22, 0.5), "\(jump.text)")
+            let (removed, _) = try await h.control(["unmark", "3"])
+            #expect(removed["removed"]["title"].string == "C" && removed["bookmarks_count"].int == 2, "\(removed)")
+            let left = (try await h.control(["chapters"]).reply.array ?? []).filter { $0["bookmark"].bool == true }
+            #expect(left.compactMap { $0["title"].string } == ["A", "B"], "\(left)")
+            // The store keeps the ones not shown; only C is gone.
+            let saved = try String(contentsOf: state.appendingPathComponent("bookmarks.json"), encoding: .utf8)
+            let titles = JSONValue(text: saved)?["episodes"][EndToEnd.tones].array?.compactMap { $0["title"].string }
+            #expect(titles == ["A", "B", "at the end", "past the end"], "\(saved)")
+            // ★3 is no more: refused, naming the numbers there are, by `unmark` and by `chapter`.
+            let none = try await h.ctl(["unmark", "3"])
+            #expect(none.status == 1 && none.stderr.contains("no bookmark 3") && none.stderr.contains("1 and 2"), "\(none)")
+            let noJump = try connection.request("chapter", "\"bookmark\":3")
+            #expect(noJump.json["error"]["code"].string == "no_such_bookmark" && noJump.text.contains("1 and 2"), "\(noJump.text)")
+        }
+    }
+
     /// A file downloaded for a feed item is that item, whatever its tag says; a second item with
     /// the same enclosure URL gets a file of its own.
     @Test func theFeedIsTheTruthForAFileDownloadedFromIt() async throws {

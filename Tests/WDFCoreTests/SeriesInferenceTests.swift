@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 import WDFCore
 
@@ -56,6 +57,29 @@ struct BookmarkSpanTests {
         #expect(spans.map(\.end) == [5, 5, 10, 30])
         #expect(spans.allSatisfy { $0.isBookmark })
         #expect(chapters.spans.map(\.number) == [1, 2, 3])
+    }
+
+    /// A bookmark at the very end of the audio, or past it (the file was downloaded again,
+    /// shorter), is not shown; the shown ones are still ★1…★n, and ★N is the store's bookmark N
+    /// (`unmark N` removes it). From a file whose entries are not in time order, as a stranger's may be.
+    @Test func aBookmarkPastTheEndLeavesNoGapInTheNumbers() throws {
+        let dir = WDFCoreTests.temporaryDirectory("bookmark-numbers")
+        defer { unlink(dir + "/bookmarks.json"); rmdir(dir) }
+        let file = #"{"version":1,"episodes":{"/a.mp3":[{"title":"A","position":5},{"title":"past","position":999},"#
+            + #"{"title":"at the end","position":30},{"title":"B","position":20},{"title":"C","position":29.5}]}}"#
+        try FileSystem.writeAtomically(dir + "/bookmarks.json", Array(file.utf8), durable: false)
+        let loaded = BookmarkStore.load(directory: dir)
+        #expect(loaded.warning == nil)
+        var store = loaded.store
+        let chapters = ChapterList([Chapter(title: "One", start: 0), Chapter(title: "Two", start: 10)], duration: 30)
+        let spans = ChapterList.bookmarks(store.entries(for: "/a.mp3"), chapters: chapters, duration: 30)
+        #expect(spans.map(\.number) == [1, 2, 3], "\(spans)")
+        #expect(spans.map(\.title) == ["A", "B", "C"], "\(spans)")
+        // ★2 as shown is what the store removes as number 2.
+        #expect(store.remove(path: "/a.mp3", number: 2)?.title == "B")
+        #expect(store.entries(for: "/a.mp3").map(\.title) == ["A", "C", "at the end", "past"])
+        let after = ChapterList.bookmarks(store.entries(for: "/a.mp3"), chapters: chapters, duration: 30)
+        #expect(after.map(\.number) == [1, 2] && after.map(\.title) == ["A", "C"], "\(after)")
     }
 }
 
