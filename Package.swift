@@ -47,7 +47,7 @@ let package = Package(
         ]),
         // Checks and prints config.toml; the only program that links TOMLKit (and so Foundation).
         .executableTarget(name: "wdfplay-config", dependencies: [
-            "WDFConfig", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "WDFConfig", "WDFClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Feed sync and downloads: run by `wdfctl sync|download` and by `wdfplay N` for an episode
         // not downloaded yet, so that neither links libcurl (start-up time of `wdfctl status`).

@@ -2,6 +2,10 @@ import Glibc
 import WDFClient
 import WDFCore
 
+// Every exit checks that what was printed reached standard output (74 if not), also the ones
+// ArgumentParser makes itself after `--help` or `--version`.
+StandardOutput.checkAtExit()
+
 // Arguments keep their bytes (FileName): `wdfctl info` of a file whose name is not UTF-8 works.
 switch CommandWords.normalize(Array(FileName.commandLineArguments().dropFirst())) {
 case let .usage(sentence):

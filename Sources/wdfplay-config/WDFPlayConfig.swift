@@ -1,5 +1,6 @@
 import Glibc
 import ArgumentParser
+import WDFClient
 import WDFConfig
 import WDFCore
 
@@ -23,6 +24,13 @@ struct WDFPlayConfig: ParsableCommand {
 
     @Flag(help: "Print the settings as one JSON object.")
     var json = false
+
+    /// Whatever the exit, what was printed reached standard output or the status is 74
+    /// (`wdfplay-config > /dev/full` fails).
+    static func main() {
+        StandardOutput.checkAtExit()
+        main(nil)
+    }
 
     func run() throws {
         let environment = Environment.current

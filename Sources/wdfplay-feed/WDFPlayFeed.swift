@@ -17,6 +17,12 @@ struct WDFPlayFeed: ParsableCommand {
             """,
         version: wdfplayVersion,
         subcommands: [SyncCommand.self, DownloadCommand.self])
+
+    /// Whatever the exit (`fail` too), what was printed reached standard output or the status is 74.
+    static func main() {
+        StandardOutput.checkAtExit()
+        main(nil)
+    }
 }
 
 /// Settings and stores shared by the subcommands.

@@ -30,7 +30,9 @@ struct WDFPlay: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     /// Arguments keep their bytes (FileName): `wdfplay` of a file whose name is not UTF-8 plays it.
+    /// Whatever the exit, what was printed reached standard output or the status is 74.
     static func main() {
+        StandardOutput.checkAtExit()
         main(Array(FileName.commandLineArguments().dropFirst()))
     }
 
