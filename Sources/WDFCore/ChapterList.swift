@@ -90,11 +90,17 @@ public struct ChapterList: Sendable, Equatable {
         let total = duration ?? .infinity
         let starts = (chapters.spans.map(\.start) + marks.map(\.position)).sorted()
         var spans: [Span] = []
-        for (i, mark) in marks.enumerated() where mark.position.isFinite && mark.position >= 0 && mark.position < total {
+        for (i, mark) in marks.enumerated() where lists(bookmarkAt: mark.position, duration: duration) {
             let end = starts.first { $0 > mark.position + 0.0005 }.map { min($0, total) } ?? total
             spans.append(Span(number: i + 1, title: mark.displayTitle, start: mark.position, end: end, origin: .bookmark))
         }
         return spans
+    }
+
+    /// Whether a bookmark at `position` is listed (`bookmarks`): one at or past the end of the
+    /// audio is not. `mark` refuses to make one that would not be.
+    public static func lists(bookmarkAt position: Double, duration: Double?) -> Bool {
+        position.isFinite && position >= 0 && position < (duration ?? .infinity)
     }
 
     /// Every chapter start, for the player to watch.

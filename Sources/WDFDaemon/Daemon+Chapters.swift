@@ -54,6 +54,10 @@ extension Daemon {
         let title = try request.string("title")?.trimmingWhitespace() ?? ""
         let status = player.status()
         guard status.state != .stopped, let now = nowPlaying else { throw .nothingPlaying() }
+        // A bookmark there would be saved but never listed (nor reachable by its number).
+        guard ChapterList.lists(bookmarkAt: status.position, duration: status.duration) else {
+            throw .badArgument("\(TimeFormat.clock(status.position)) in \"\(now.episode.title)\" is at the end of the episode; a bookmark there would not be listed.")
+        }
         guard bookmarks.add(path: now.episode.path, title: title, position: status.position) != nil else {
             throw WireError("too_many_bookmarks", "This episode already has \(BookmarkStore.maximumPerEpisode) bookmarks.")
         }
