@@ -15,8 +15,12 @@ extension PulseSink {
             pa_threaded_mainloop_signal(sink.mainloop, 0)
         }, unmanagedSelf) else { return }
         defer { pa_operation_unref(op) }
+        let deadline = answerDeadline()
         while pa_operation_get_state(op) == PA_OPERATION_RUNNING, pa_context_get_state(ctx) == PA_CONTEXT_READY {
-            pa_threaded_mainloop_wait(mainloop)
+            if !waitSignal(until: deadline) {
+                pa_operation_cancel(op)
+                return
+            }
         }
     }
 

@@ -39,7 +39,13 @@ extension PulseSink {
             if eol != 0 { pa_threaded_mainloop_signal(sink.mainloop, 0) }
         }, unmanagedSelf) else { return }
         defer { pa_operation_unref(op) }
-        while pa_operation_get_state(op) == PA_OPERATION_RUNNING, lockedFailure == nil { pa_threaded_mainloop_wait(mainloop) }
+        let deadline = answerDeadline()
+        while pa_operation_get_state(op) == PA_OPERATION_RUNNING, lockedFailure == nil {
+            if !waitSignal(until: deadline) {
+                pa_operation_cancel(op)
+                return
+            }
+        }
         guard let current = queriedVolume, gain >= 1 else { return }
         if current != appliedVolume ?? pa_volume_t(PA_VOLUME_NORM) { listenerVolume = current }
     }

@@ -110,6 +110,7 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
             sink.contextStateChanged()
         }, unmanagedSelf)
         try checkPulse(pa_context_connect(ctx, nil, PA_CONTEXT_NOAUTOSPAWN, nil), "pa_context_connect", context: ctx, server: serverName)
+        let deadline = answerDeadline()
         while true {
             let state = pa_context_get_state(ctx)
             if state == PA_CONTEXT_READY { break }
@@ -118,7 +119,11 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
                 dropContext()
                 throw AudioError(.outputUnavailable, error.message)
             }
-            pa_threaded_mainloop_wait(mainloop)
+            if !waitSignal(until: deadline), pa_context_get_state(ctx) != PA_CONTEXT_READY {
+                let error = notAnswering("pa_context_connect")
+                dropContext()
+                throw error
+            }
         }
         lockedFailure = nil
         readServerName(ctx)
@@ -212,6 +217,7 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
             ? pa_stream_connect_playback(s, device, &attr, flags, nil, nil)
             : pa_stream_connect_playback(s, device, &attr, flags, &volume, nil)
         try checkPulse(rc, "pa_stream_connect_playback", context: context, server: serverName)
+        let deadline = answerDeadline()
         while true {
             let state = pa_stream_get_state(s)
             if state == PA_STREAM_READY { break }
@@ -223,7 +229,10 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
                 }
                 throw error
             }
-            pa_threaded_mainloop_wait(mainloop)
+            if !waitSignal(until: deadline), pa_stream_get_state(s) != PA_STREAM_READY {
+                dropStream()
+                throw notAnswering("pa_stream_connect_playback")
+            }
         }
         baseUsec = 0
         writtenBytes = 0
@@ -378,12 +387,19 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
     func wait(_ op: OpaquePointer?, _ call: StaticString) throws(AudioError) {
         guard let op else { throw pulseError(call, context: context, server: serverName) }
         defer { pa_operation_unref(op) }
+        let deadline = answerDeadline()
         while pa_operation_get_state(op) == PA_OPERATION_RUNNING {
             if let lockedFailure {
                 pa_operation_cancel(op)
                 throw lockedFailure
             }
-            pa_threaded_mainloop_wait(mainloop)
+            if !waitSignal(until: deadline), pa_operation_get_state(op) == PA_OPERATION_RUNNING {
+                pa_operation_cancel(op)
+                // Gone as far as playing goes: what follows fails at once, and output recovery
+                // takes over (it tries again on the daemon's timer).
+                lockedFailure = notAnswering(call)
+                throw notAnswering(call)
+            }
         }
     }
 }

@@ -107,3 +107,39 @@ extension EndToEnd.Resilience {
         #expect(after["output_error"].isNull && after["state"].string == "playing", "\(after)")
     }
 }
+
+/// A sound server that accepts and then never answers (stopped with SIGSTOP): `wdfplay` is told
+/// so within the 10 s answer limit instead of waiting for good, and the daemon answers again.
+extension EndToEnd.Resilience {
+    @Test func aServerThatStopsAnsweringIsGivenUpOn() async throws {
+        try await DaemonHarness.run("serverStopsAnswering", config: EndToEnd.baseConfig, startDaemon: false) { h in
+            let server = try SoundServer(kind: .pulseaudio, directory: h.directory.appendingPathComponent("sound2"))
+            do {
+                try await server.start()
+                try await ResilienceKit.withDaemon(h, overrides: ["PULSE_SERVER": server.address]) { daemon in
+                    // Connected first (a played and stopped episode), then the server freezes.
+                    _ = try await h.play([EndToEnd.tones])
+                    _ = try await h.control(["stop"])
+                    let pid = try #require(server.pid)
+                    #expect(kill(pid, SIGSTOP) == 0)
+                    defer { kill(pid, SIGCONT) }
+                    let started = Deadline.now()
+                    let refused = try await h.wdfplay([EndToEnd.tones], timeout: 40)
+                    let waited = Deadline.now() - started
+                    #expect(refused.status != 0 && refused.stderr.contains("did not answer within 10 s"), "\(refused)")
+                    #expect(waited < 25, "wdfplay waited \(waited) s")
+                    print("serverStopsAnswering: refused after \(waited) s")
+                    let ping = try h.connect().request("ping", timeout: 15)
+                    #expect(ping.json["ok"].bool == true, "\(ping.text)")
+                    kill(pid, SIGCONT)
+                    #expect(daemon.isRunning, "the daemon died: \(h.daemonLog)")
+                }
+            } catch {
+                FileHandle.standardError.write(Data("--- second pulseaudio log ---\n\(server.log)\n".utf8))
+                await server.stop()
+                throw error
+            }
+            await server.stop()
+        }
+    }
+}
