@@ -12,13 +12,7 @@ extension Daemon {
                 refuseNewcomers()
                 return
             }
-            let fd = accept(listenFD, nil, nil)
-            if fd < 0 {
-                let code = errno
-                if code == EINTR { continue }
-                if code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM { acceptRanOut(code) }
-                return
-            }
+            guard let fd = acceptOne() else { return }
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
             guard let uid = UnixSocket.peerUID(fd), uid == getuid() else {
@@ -175,16 +169,22 @@ extension Daemon {
         drop(session)
     }
 
-    /// Every client is busy and the cap is reached: waiting connections are accepted and told so.
-    func refuseNewcomers() {
+    /// The next waiting connection, or nil when there is none (or descriptors ran out, which
+    /// `acceptRanOut` handles without spinning).
+    private func acceptOne() -> Int32? {
         while true {
             let fd = accept(listenFD, nil, nil)
-            if fd < 0 {
-                let code = errno
-                if code == EINTR { continue }
-                if code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM { acceptRanOut(code) }
-                return
-            }
+            if fd >= 0 { return fd }
+            let code = errno
+            if code == EINTR { continue }
+            if code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM { acceptRanOut(code) }
+            return nil
+        }
+    }
+
+    /// Every client is busy and the cap is reached: waiting connections are accepted and told so.
+    func refuseNewcomers() {
+        while let fd = acceptOne() {
             var line = reply(id: .null, error: Daemon.tooManyClients(
                 "The daemon has \(sessions.count) connections, as many as it takes, all busy; try again in a moment.")).serializedBytes
             line.append(0x0A)

@@ -126,7 +126,8 @@ final class RawClient: @unchecked Sendable {
     private var pending: [UInt8] = []
     private var buffer = [UInt8](repeating: 0, count: 16384)
 
-    init(path: String, nonBlocking: Bool = false) throws {
+    /// The address of the socket at `path`.
+    static func address(_ path: String) -> sockaddr_un {
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
@@ -134,6 +135,11 @@ final class RawClient: @unchecked Sendable {
             raw.copyBytes(from: bytes)
             raw[bytes.count] = 0
         }
+        return addr
+    }
+
+    init(path: String, nonBlocking: Bool = false) throws {
+        var addr = RawClient.address(path)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure("socket: \(String(cString: strerror(errno)))") }
         var rc: Int32 = -1
