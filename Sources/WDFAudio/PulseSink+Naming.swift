@@ -26,18 +26,9 @@ extension PulseSink {
 
     /// A stranger's text for a stream or a message: no control characters, at most `limit` characters.
     static func cleaned(_ text: String, limit: Int) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            if out.count >= limit { break }
-            let v = scalar.value
-            // C0 and C1 controls (an escape sequence's ESC), and the bidirectional overrides.
-            if v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) {
-                if out.last != " " { out.append(" ") }
-                continue
-            }
-            out.append(scalar)
-        }
-        return String(out).trimmingWhitespace()
+        // The same rule as every other text shown to a person (TerminalText), cut to `limit`.
+        String(String.UnicodeScalarView(TerminalText.clean(text, lines: .escaped).unicodeScalars.prefix(limit)))
+            .trimmingWhitespace()
     }
 
     /// True when the server answers: connects if there is no ready context.
