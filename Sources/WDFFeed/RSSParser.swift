@@ -27,6 +27,7 @@ public enum RSSParser {
             document = try XMLReader.parse(bytes, knownPrefixes: FeedNamespace.conventionalPrefixes)
         } catch {
             if let root = error.rootName, !isFeedRootName(root) { throw notAFeed(root) }
+            if error.pastLimit { throw FeedParseError("The feed is larger than wdfplay reads: \(error).") }
             throw FeedParseError("The feed is not well-formed XML: \(error).")
         }
         let root = document.root

@@ -10,6 +10,8 @@ struct XMLDocumentParser {
     var bindings: [String: [String]] = [:]
     var root: XMLReader.Element?
     var rootName: String?
+    /// Start tags read so far (see `XMLReader.maximumElements`).
+    var elementCount = 0
 
     init(bytes: [UInt8], knownPrefixes: [String: String]) {
         b = bytes
@@ -18,7 +20,7 @@ struct XMLDocumentParser {
 
     // MARK: errors
 
-    func error(_ reason: String, at offset: Int) -> XMLSyntaxError {
+    func error(_ reason: String, at offset: Int, pastLimit: Bool = false) -> XMLSyntaxError {
         let end = min(offset, b.count)
         var line = 1
         var lineStart = 0
@@ -28,7 +30,9 @@ struct XMLDocumentParser {
         }
         var column = 1
         for k in lineStart..<end where b[k] & 0xC0 != 0x80 { column += 1 }
-        return XMLSyntaxError(line: line, column: column, reason: reason, rootName: rootName)
+        var error = XMLSyntaxError(line: line, column: column, reason: reason, rootName: rootName)
+        error.pastLimit = pastLimit
+        return error
     }
 
     /// The character at `offset`, quoted for a message.
@@ -267,6 +271,10 @@ struct XMLDocumentParser {
         let start = i
         i += 1
         let qualifiedName = readName()
+        elementCount += 1
+        guard elementCount <= XMLReader.maximumElements else {
+            throw error("it has more than \(XMLReader.maximumElements) elements", at: start, pastLimit: true)
+        }
         if stack.isEmpty {
             if let root { throw error("a second root element <\(qualifiedName)> after <\(root.qualifiedName)>", at: start) }
             rootName = qualifiedName
@@ -288,6 +296,9 @@ struct XMLDocumentParser {
             }
             guard XMLDocumentParser.isNameStart(c) else { throw error("unexpected \(quoted(at: i)) in the tag <\(qualifiedName)>", at: i) }
             let attributeStart = i
+            guard raw.count < XMLReader.maximumAttributes else {
+                throw error("<\(qualifiedName)> has more than \(XMLReader.maximumAttributes) attributes", at: attributeStart, pastLimit: true)
+            }
             let name = readName()
             skipSpace()
             guard i < b.count, b[i] == UInt8(ascii: "=") else {
@@ -309,7 +320,7 @@ struct XMLDocumentParser {
             i = k + 1
         }
         guard stack.count < XMLReader.maximumDepth else {
-            throw error("elements are nested more than \(XMLReader.maximumDepth) deep", at: start)
+            throw error("elements are nested more than \(XMLReader.maximumDepth) deep", at: start, pastLimit: true)
         }
 
         // Namespace declarations first: they apply to the element's own name and attributes.

@@ -15,9 +15,15 @@ import WDFCore
 /// `XMLSyntaxError` naming the line and column. A `<` that cannot start markup (`a < b`) is read
 /// as text. Input is UTF-8 (invalid bytes become U+FFFD), UTF-16 with a byte-order mark, or
 /// ISO-8859-1 / Windows-1252 when the XML declaration says so. Elements nest at most
-/// `maximumDepth` deep.
+/// `maximumDepth` deep; a document holds at most `maximumElements` elements and an element at most
+/// `maximumAttributes` attributes (namespace declarations included). The tree is built in memory
+/// (about 120 bytes an element), so these bound what a hostile feed can make the reader hold:
+/// without them 60 MiB of `<a/>` took 1.8 GB and 27 s.
 public enum XMLReader {
     public static let maximumDepth = 256
+    /// A feed of 10,000 items has about 300,000 elements.
+    public static let maximumElements = 1 << 20
+    public static let maximumAttributes = 256
 
     /// A namespace URI ("" for none) and a local name.
     public struct Name: Sendable, Hashable {
@@ -163,6 +169,8 @@ public struct XMLSyntaxError: Error, Sendable, Equatable, CustomStringConvertibl
     /// The root element's name as written, when the reader got that far (so that an HTML page
     /// can be told from a broken feed).
     public var rootName: String?
+    /// Well-formed as far as read, but past one of the reader's limits (depth, elements, attributes).
+    public var pastLimit = false
 
     public var description: String { "line \(line), column \(column): \(reason)" }
 }

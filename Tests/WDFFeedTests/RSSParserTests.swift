@@ -291,6 +291,54 @@ struct RSSParserTests {
         #expect(failure(Array(fine.utf8)) == nil)
     }
 
+    /// XXE: an external entity (general or parameter) is never fetched or read; `&xxe;` stays as
+    /// written and the file's text appears nowhere.
+    @Test func externalEntitiesAreNeverRead() throws {
+        let passwd = try FileSystem.read("/etc/passwd")
+        let firstLine = String(decoding: passwd.prefix { $0 != 0x0A }, as: UTF8.self)
+        let xxe = """
+            <?xml version="1.0"?>
+            <!DOCTYPE rss [
+             <!ENTITY xxe SYSTEM "file:///etc/passwd">
+             <!ENTITY % remote SYSTEM "http://127.0.0.1:9/evil.dtd"> %remote;
+             <!ENTITY pub PUBLIC "-//X//Y" "file:///etc/hostname">
+            ]>
+            <rss><channel><title>&xxe;</title><item><title>a &pub; b</title><description>&xxe;</description></item></channel></rss>
+            """
+        let feed = try parse(Array(xxe.utf8))
+        #expect(feed.title == "&xxe;")
+        #expect(feed.items[0].title == "a &pub; b")
+        #expect(!(feed.items[0].notesHTML ?? "").contains(firstLine))
+        #expect(feed.items[0].notesHTML == "&xxe;")
+    }
+
+    /// A wide document: 60 MiB of `<a/>` made the reader hold 1.8 GB for 27 s. At most
+    /// `XMLReader.maximumElements` elements are read; one more is refused, naming the limit.
+    @Test func tooManyElementsAreRefused() throws {
+        func feed(_ count: Int) -> [UInt8] {
+            var bytes = Array("<rss><channel><title>W</title>".utf8)
+            bytes.reserveCapacity(count * 4 + 64)
+            for _ in 0..<count { bytes += [0x3C, 0x61, 0x2F, 0x3E] }
+            return bytes + Array("</channel></rss>".utf8)
+        }
+        let limit = XMLReader.maximumElements
+        // rss, channel and title are three of them.
+        #expect(failure(feed(limit - 3)) == nil)
+        let message = try #require(failure(feed(limit - 2)))
+        #expect(message.hasPrefix("The feed is larger than wdfplay reads: line 1, column "), "\(message)")
+        #expect(message.contains("more than \(limit) elements"), "\(message)")
+    }
+
+    @Test func tooManyAttributesAreRefused() throws {
+        func feed(_ count: Int) -> [UInt8] {
+            let attributes = (0..<count).map { "a\($0)=\"1\"" }.joined(separator: " ")
+            return Array("<rss><channel><title>A</title><x \(attributes)/></channel></rss>".utf8)
+        }
+        #expect(failure(feed(XMLReader.maximumAttributes)) == nil)
+        let message = try #require(failure(feed(XMLReader.maximumAttributes + 1)))
+        #expect(message.contains("<x> has more than \(XMLReader.maximumAttributes) attributes"), "\(message)")
+    }
+
     @Test func invalidUTF8IsReplaced() throws {
         var bytes = Array("<rss><channel><item><title>Caf".utf8)
         bytes += [0xC3, 0x20, 0xFF, 0xFE, 0xE2, 0x82]
