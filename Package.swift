@@ -32,18 +32,21 @@ let package = Package(
         // Only wdfplay-feed links them; the daemon reads the feed store that it writes.
         .target(name: "WDFFeed", dependencies: ["WDFCore"]),
         .target(name: "WDFNet", dependencies: ["WDFCore", "CCurl"]),
+        // The control protocol's typed messages (commands, status, events, errors), each with one
+        // writer and one reader, and the command catalogue; JSON from WDFCore, nothing else.
+        .target(name: "WDFProtocol", dependencies: ["WDFCore"]),
         .target(name: "WDFDaemon", dependencies: ["WDFCore", "WDFAudio", "CLinux"]),
         .target(name: "WDFClient", dependencies: [
-            "WDFCore", "CLinux", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "WDFCore", "WDFProtocol", "CLinux", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The daemon parses its four flags itself: ArgumentParser and TOMLKit would bring
         // Foundation into a process that stays resident (see DaemonArguments).
         .executableTarget(name: "wdfplayd", dependencies: ["WDFDaemon"]),
         .executableTarget(name: "wdfplay", dependencies: [
-            "WDFClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "WDFClient", "WDFProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "wdfctl", dependencies: [
-            "WDFClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "WDFClient", "WDFProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Checks and prints config.toml; the only program that links TOMLKit (and so Foundation).
         .executableTarget(name: "wdfplay-config", dependencies: [
@@ -62,7 +65,8 @@ let package = Package(
         .testTarget(name: "WDFFeedTests", dependencies: ["WDFFeed"]),
         .testTarget(name: "WDFNetTests", dependencies: ["WDFNet"]),
         .testTarget(name: "WDFDaemonTests", dependencies: ["WDFDaemon"]),
-        .testTarget(name: "WDFClientTests", dependencies: ["WDFClient"]),
+        .testTarget(name: "WDFClientTests", dependencies: ["WDFClient", "WDFProtocol"]),
+        .testTarget(name: "WDFProtocolTests", dependencies: ["WDFProtocol"]),
         .testTarget(name: "ServiceTests", dependencies: ["wdfplayd", "wdfplay", "wdfctl", "wdfplay-config", "wdfplay-feed"]),
         .testTarget(name: "EndToEndTests", dependencies: ["WDFCore", "wdfplayd", "wdfplay", "wdfctl", "wdfplay-config", "wdfplay-feed"]),
     ],

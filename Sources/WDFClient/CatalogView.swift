@@ -1,5 +1,6 @@
 import Glibc
 import WDFCore
+import WDFProtocol
 
 /// `wdfctl episodes` and `wdfctl info` as text.
 public enum CatalogView {
@@ -7,47 +8,46 @@ public enum CatalogView {
     public static var terminalWidth: Int? { TerminalSize.isTerminal ? TerminalSize.columns : nil }
 
     /// "new", "12:34 of 33:00", "played".
-    public static func progress(_ item: JSON) -> String {
-        let progress = item["progress"]
-        switch progress?["state"]?.stringValue {
-        case "played"?: return "played"
-        case "partial"?:
-            let position = TimeFormat.clock(progress?["position"]?.doubleValue ?? 0)
-            if let duration = item["duration"]?.doubleValue { return "\(position) of \(TimeFormat.clock(duration))" }
+    public static func progress(_ item: EpisodeSummary) -> String {
+        switch item.progress.state {
+        case .played: return "played"
+        case let .partial(position):
+            let position = TimeFormat.clock(position)
+            if let duration = item.duration { return "\(position) of \(TimeFormat.clock(duration))" }
             return "at \(position)"
-        default: return "new"
+        case .new: return "new"
         }
     }
 
     /// The title without a leading "Series #N: " when the series and number columns already say it.
-    static func shortTitle(_ item: JSON) -> String {
-        let title = item["title"]?.stringValue ?? ""
-        guard let series = item["series"]?.stringValue, let number = item["number"]?.intValue else { return title }
+    static func shortTitle(_ item: EpisodeSummary) -> String {
+        let title = item.title
+        guard let series = item.series, let number = item.number else { return title }
         let prefix = "\(series) #\(number)"
         guard title.hasPrefix(prefix) else { return title }
         let rest = title.dropFirst(prefix.count).drop { $0 == ":" || $0 == " " || $0 == "-" || $0 == "–" }
         return rest.isEmpty ? title : String(rest)
     }
 
-    static func length(_ item: JSON) -> String {
-        guard let duration = item["duration"]?.doubleValue else { return "?" }
-        return (item["duration_estimated"]?.boolValue == true ? "~" : "") + TimeFormat.clock(duration)
+    static func length(_ item: EpisodeSummary) -> String {
+        guard let duration = item.duration else { return "?" }
+        return (item.durationEstimated ? "~" : "") + TimeFormat.clock(duration)
     }
 
-    public static func episodes(_ reply: JSON, width: Int? = terminalWidth) -> String {
-        let items = reply["episodes"]?.arrayValue ?? []
-        let series = reply["series"]?.stringValue
+    public static func episodes(_ reply: EpisodeList, width: Int? = terminalWidth) -> String {
+        let items = reply.episodes
+        let series = reply.series
         guard !items.isEmpty else {
             return series.map { "\($0) has no episodes." } ?? "The library has no episodes."
         }
         var played = 0, partial = 0, remote = 0
         for item in items {
-            switch item["progress"]?["state"]?.stringValue {
-            case "played"?: played += 1
-            case "partial"?: partial += 1
-            default: break
+            switch item.progress.state {
+            case .played: played += 1
+            case .partial: partial += 1
+            case .new: break
             }
-            if item["downloaded"]?.boolValue == false { remote += 1 }
+            if !item.downloaded { remote += 1 }
         }
         var head = "\(series ?? "All episodes") — \(items.count) episode\(items.count == 1 ? "" : "s")"
         var counts = ["\(played) played"]
@@ -59,9 +59,9 @@ public enum CatalogView {
         let showSeries = series == nil
         let rows = items.map { item -> (number: String, title: String, length: String, date: String, state: String) in
             var state = progress(item)
-            if item["downloaded"]?.boolValue == false { state += " · not downloaded" }
-            return (item["number"]?.intValue.map { String($0) } ?? "", showSeries ? (item["title"]?.stringValue ?? "") : shortTitle(item),
-                    length(item), item["date"]?.stringValue ?? "", state)
+            if !item.downloaded { state += " · not downloaded" }
+            return (item.number.map { String($0) } ?? "", showSeries ? item.title : shortTitle(item),
+                    length(item), item.date ?? "", state)
         }
         guard let width else {
             // Piped: one episode a line, fields separated by tabs, nothing padded.
@@ -84,39 +84,39 @@ public enum CatalogView {
         return lines.joined(separator: "\n")
     }
 
-    public static func info(_ page: JSON, width: Int? = terminalWidth) -> String {
+    public static func info(_ page: EpisodePage, width: Int? = terminalWidth) -> String {
+        let episode = page.episode
         var lines: [String] = []
-        lines.append(page["title"]?.stringValue ?? "?")
+        lines.append(episode.title)
         var facts: [String] = []
-        if let series = page["series"]?.stringValue, let number = page["number"]?.intValue { facts.append("\(series) #\(number)") }
-        if let album = page["album"]?.stringValue, album != page["series"]?.stringValue { facts.append(album) }
-        if let date = page["date"]?.stringValue { facts.append(date) }
-        if page["duration"]?.doubleValue != nil { facts.append(length(page)) }
-        facts.append(progress(page))
+        if let series = episode.series, let number = episode.number { facts.append("\(series) #\(number)") }
+        if let album = page.album, album != episode.series { facts.append(album) }
+        if let date = episode.date { facts.append(date) }
+        if episode.duration != nil { facts.append(length(episode)) }
+        facts.append(progress(episode))
         lines.append(facts.joined(separator: " · "))
-        if let path = page["path"]?.stringValue {
+        if let path = episode.path {
             lines.append(path)
-        } else if let url = page["url"]?.stringValue {
+        } else if let url = page.url {
             lines.append("not downloaded: \(url)")
         }
-        if let problem = page["problem"]?.stringValue { lines.append("! \(problem)") }
-        let chapters = page["chapter_list"]?.arrayValue ?? []
+        if let problem = episode.problem { lines.append("! \(problem)") }
+        let chapters = page.chapterList
         if !chapters.isEmpty {
             // Bookmarks come among the chapters with numbers of their own: shown as ★N.
-            func isBookmark(_ chapter: JSON) -> Bool { chapter["source"]?.stringValue == ChapterOrigin.bookmark.rawValue }
-            let own = chapters.filter { !isBookmark($0) }
-            let source = own.first?["source"]?.stringValue.flatMap(ChapterOrigin.init(rawValue:))?.label
+            let own = chapters.filter { !$0.isBookmark }
+            let source = own.first?.source.flatMap(ChapterOrigin.init(rawValue:))?.label
             lines.append("")
             lines.append("Chapters (\(own.count)\(source.map { ", from the \($0)" } ?? "")\(own.count < chapters.count ? ", and \(chapters.count - own.count) bookmark\(chapters.count - own.count == 1 ? "" : "s") ★" : ""))")
             for chapter in chapters {
-                let number = (isBookmark(chapter) ? "★" : "") + String(chapter["number"]?.intValue ?? 0)
-                let start = TimeFormat.clock(chapter["start"]?.doubleValue ?? 0)
-                var line = pad(number, 4) + "  " + pad(start, 7) + "  " + (chapter["title"]?.stringValue ?? "")
-                if let url = chapter["url"]?.stringValue { line += "  <\(url)>" }
+                let number = (chapter.isBookmark ? "★" : "") + String(chapter.number)
+                let start = TimeFormat.clock(chapter.start)
+                var line = pad(number, 4) + "  " + pad(start, 7) + "  " + chapter.title
+                if let url = chapter.url { line += "  <\(url)>" }
                 lines.append(line)
             }
         }
-        if let notes = page["notes"]?.stringValue, !notes.isEmpty {
+        if let notes = page.notes, !notes.isEmpty {
             lines.append("")
             lines.append(width.map { wrap(notes, $0) } ?? notes)
         } else {

@@ -20,7 +20,7 @@ public struct ConnectionOptions: ParsableArguments {
 
     /// Connects (starting the daemon first when asked and needed), runs `body`, and turns
     /// failures into one line on stderr and a non-zero exit.
-    public func run(startingDaemon: Bool = false, _ body: (ControlClient) throws(ClientError) -> JSON) throws -> JSON {
+    public func run<T>(startingDaemon: Bool = false, _ body: (ControlClient) throws(ClientError) -> T) throws -> T {
         do throws(ClientError) {
             let client: ControlClient
             do throws(ClientError) {

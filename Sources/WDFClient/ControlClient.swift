@@ -1,5 +1,6 @@
 import Glibc
 import WDFCore
+import WDFProtocol
 
 /// Why a command could not be carried out: the daemon is not there, or it said no.
 public enum ClientError: Error, CustomStringConvertible {
@@ -69,25 +70,44 @@ public final class ControlClient {
 
     deinit { close(fd) }
 
-    /// Sends `command` with `arguments` and returns the reply's `data`, or throws its error.
-    public func call(_ command: String, _ arguments: [(String, JSON)] = []) throws(ClientError) -> JSON {
+    /// Sends `command` and returns the reply's `data` as the daemon sent it (what `--json`
+    /// prints), or throws its error.
+    public func call(_ command: Command) throws(ClientError) -> JSON {
         let id = nextID
         nextID += 1
-        let request = JSON.object([("id", .number(Double(id))), ("command", .string(command))] + arguments)
         do throws(ClientError) {
-            try send(request)
+            try send(Request(id: .number(Double(id)), command).json)
         } catch {
             // A daemon that refuses this connection says why in one line, then closes.
-            if let farewell = try? receive(), farewell["ok"]?.boolValue == false, let said = WireError(json: farewell["error"]) {
+            if let farewell = try? receive(), case let .reply(_, .failure(said))? = try? Message(json: farewell) {
                 throw .refused(said)
             }
             throw error
         }
         while true {
-            let message = try receive()
-            guard message["event"] == nil else { continue }  // events interleave with replies
-            if message["ok"]?.boolValue == true { return message["data"] ?? .null }
-            throw .refused(WireError(json: message["error"]) ?? WireError("bad_reply", "The daemon sent a reply without an error: \(message.serialized)"))
+            let line = try receive()
+            let message: Message
+            do {
+                message = try Message(json: line)
+            } catch {
+                throw .refused(error)
+            }
+            switch message {
+            case .event: continue  // events interleave with replies
+            case let .reply(_, .success(data)): return data
+            case let .reply(_, .failure(error)): throw .refused(error)
+            }
+        }
+    }
+
+    /// Sends `command` and reads the reply's `data` with `read` (a typed reader of WDFProtocol):
+    /// the data as sent, for `--json`, and the typed value.
+    public func ask<T>(_ command: Command, _ read: (JSON) throws(WireError) -> T) throws(ClientError) -> (json: JSON, value: T) {
+        let data = try call(command)
+        do {
+            return (data, try read(data))
+        } catch {
+            throw .connection("wdfplayd sent a reply this program cannot read: \(error.message)")
         }
     }
 

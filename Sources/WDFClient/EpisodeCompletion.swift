@@ -1,5 +1,6 @@
 import Glibc
 import WDFCore
+import WDFProtocol
 
 /// What the shells complete for an episode (`wdfplay <TAB>`, `wdfctl info <TAB>`): `next`, the
 /// numbers of the current series, series names word by word and then their numbers, asked of
@@ -55,8 +56,8 @@ public enum EpisodeCompletion {
         let environment = Environment.current
         let path = XDGPaths(environment: environment).socketPath(override: socket, environment: environment)
         guard let client = try? ControlClient(socketPath: path, timeoutSeconds: 2),
-              let current = try? client.call("episodes") else { return [] }
-        let seriesNames = current["series_names"]?.arrayValue?.compactMap(\.stringValue) ?? []
+              let current = try? client.ask(.episodes(series: nil, all: false), EpisodeList.init(json:)).value else { return [] }
+        let seriesNames = current.seriesNames
         var out: [String] = []
         if typed.isEmpty {
             out.append("next")
@@ -64,13 +65,13 @@ public enum EpisodeCompletion {
         }
         out += nextWords(of: seriesNames, after: typed)
         for name in seriesNames where words(of: name) == typed {
-            if let list = try? client.call("episodes", [("series", .string(name))]) { out += numbers(list) }
+            if let list = try? client.ask(.episodes(series: name, all: false), EpisodeList.init(json:)).value { out += numbers(list) }
         }
         return out
     }
 
-    static func numbers(_ list: JSON) -> [String] {
-        (list["episodes"]?.arrayValue ?? []).compactMap { $0["number"]?.intValue.map(String.init) }
+    static func numbers(_ list: EpisodeList) -> [String] {
+        list.episodes.compactMap { $0.number.map(String.init) }
     }
 
     /// MP3 files and folders beside what is typed (`~/x/ep` lists `~/x`).
@@ -104,8 +105,8 @@ extension EpisodeCompletion {
         let environment = Environment.current
         let path = XDGPaths(environment: environment).socketPath(override: nil, environment: environment)
         guard let client = try? ControlClient(socketPath: path, timeoutSeconds: 2),
-              let current = try? client.call("episodes") else { return [] }
-        return nextWords(of: current["series_names"]?.arrayValue?.compactMap(\.stringValue) ?? [], after: typed)
+              let current = try? client.ask(.episodes(series: nil, all: false), EpisodeList.init(json:)).value else { return [] }
+        return nextWords(of: current.seriesNames, after: typed)
             .filter { $0.hasPrefix(prefix.lowercased()) }
     }
 }

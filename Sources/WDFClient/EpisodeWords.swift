@@ -1,23 +1,32 @@
 import Glibc
 import WDFCore
+import WDFProtocol
 
 /// How the words after `wdfplay` (or `wdfctl info|played|unplayed|download`) name an episode.
 public enum EpisodeWords {
     /// `6` → {episode: 6}; `korean war 6` → {series: "korean war", episode: 6}; `next`; a file
     /// (a word with a `/`, ending in `.mp3`, or naming an existing file) → its absolute path;
-    /// other words → {episode: "the words"} (a title search or a series name). None → [].
-    public static func arguments(_ words: [String]) -> [(String, JSON)] {
+    /// other words → {episode: "the words"} (a title search or a series name). None → nil.
+    public static func selection(_ words: [String]) -> EpisodeSelection? {
         let words = words.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
-        guard let last = words.last else { return [] }
+        guard let last = words.last else { return nil }
         if words.count == 1 {
-            if let number = Int(last) { return [("episode", .number(Double(number)))] }
-            if looksLikeFile(last) { return [("episode", .string(absolutePath(last)))] }
-            return [("episode", .string(last))]
+            if let number = Int(last) { return .query(.number(number, series: nil)) }
+            if looksLikeFile(last) { return .path(absolutePath(last)) }
+            return text(last)
         }
         if let number = Int(last) {
-            return [("series", .string(words.dropLast().joined(separator: " "))), ("episode", .number(Double(number)))]
+            return .query(.number(number, series: words.dropLast().joined(separator: " ")))
         }
-        return [("episode", .string(words.joined(separator: " ")))]
+        return text(words.joined(separator: " "))
+    }
+
+    /// Words as the daemon reads `{"episode": words}` (`EpisodeSelection`): "next" (any case) is
+    /// the next episode, a text starting with "/" a path, other words a search.
+    static func text(_ words: String) -> EpisodeSelection {
+        if words.lowercased() == "next" { return .query(.next) }
+        if words.hasPrefix("/") { return .path(words) }
+        return .query(.text(words))
     }
 
     static func looksLikeFile(_ word: String) -> Bool {

@@ -1,50 +1,49 @@
 import Glibc
 import WDFCore
+import WDFProtocol
 
 /// The lines of `wdfctl follow`: one per event, the event's name first, then what it says.
 extension StatusView {
     /// `state playing 0:21 Korean War #6: … — chapter 3/5 "Stalin watches"`, also the first line
     /// `follow` prints (the state when it started).
-    public static func stateLine(_ status: JSON) -> String {
-        let state = status["state"]?.stringValue ?? "stopped"
-        guard state != "stopped", let episode = status["episode"], !episode.isNull else {
+    public static func stateLine(_ status: PlaybackStatus) -> String {
+        guard status.state != .stopped, let episode = status.episode else {
             var line = "state stopped"
-            if let problem = status["output_error"]?.stringValue { line += " (output lost: \(problem))" }
+            if let problem = status.outputError { line += " (output lost: \(problem))" }
             return line
         }
-        var line = "state \(state) \(TimeFormat.clock(status["position"]?.doubleValue ?? 0)) \(episode["title"]?.stringValue ?? "?")"
+        var line = "state \(status.state.rawValue) \(TimeFormat.clock(status.position)) \(episode.title)"
         if let chapter = chapterPhrase(status) { line += " — " + chapter }
         return line
     }
 
     /// One line for `wdfctl follow`.
-    public static func eventLine(_ event: String, _ data: JSON) -> String {
-        let position = TimeFormat.clock(data["position"]?.doubleValue ?? 0)
+    public static func eventLine(_ event: Event) -> String {
         switch event {
-        case "state":
-            return stateLine(data)
-        case "seek":
-            return "seek \(position)" + (chapterPhrase(data).map { " — " + $0 } ?? "")
-        case "chapter":
-            return "chapter \(position) " + (chapterPhrase(data).map { String($0.dropFirst("chapter ".count)) } ?? "none")
-        case "end":
-            return "end \(data["episode"]?["title"]?.stringValue ?? "?")"
-        case "output_lost":
-            return "output_lost \(position) \(data["output_error"]?.stringValue ?? "")"
-        case "skip":
-            return "skip \"\(data["chapter"]?["title"]?.stringValue ?? "")\" to \(TimeFormat.clock(data["to"]?.doubleValue ?? 0))"
-        case "chapters":
+        case let .state(status):
+            return stateLine(status)
+        case let .seek(status):
+            return "seek \(TimeFormat.clock(status.position))" + (chapterPhrase(status).map { " — " + $0 } ?? "")
+        case let .chapter(status):
+            return "chapter \(TimeFormat.clock(status.position)) " + (chapterPhrase(status).map { String($0.dropFirst("chapter ".count)) } ?? "none")
+        case let .end(episode):
+            return "end \(episode?.title ?? "?")"
+        case let .outputLost(status):
+            return "output_lost \(TimeFormat.clock(status.position)) \(status.outputError ?? "")"
+        case let .skip(chapter, to):
+            return "skip \"\(chapter.title)\" to \(TimeFormat.clock(to))"
+        case let .chapters(counts):
             // A bookmark was added or removed: bookmarks are numbered apart (★N), so the chapter
             // count stays; the bookmark count is the one that changed.
-            let chapters = data["chapters_count"]?.intValue ?? 0
-            let bookmarks = data["bookmarks_count"]?.intValue ?? 0
+            let chapters = counts.chapters
+            let bookmarks = counts.bookmarks
             return "chapters \(chapters) chapter\(chapters == 1 ? "" : "s"), \(bookmarks) bookmark\(bookmarks == 1 ? "" : "s")"
-        case "sleep":
-            var line = "sleep " + String(sleepLine(data).dropFirst("sleep: ".count))
-            if let at = data["paused_at"]?.doubleValue { line += ", paused at \(TimeFormat.clock(at))" }
+        case let .sleep(state):
+            var line = "sleep " + String(sleepLine(state).dropFirst("sleep: ".count))
+            if let at = state.pausedAt { line += ", paused at \(TimeFormat.clock(at))" }
             return line
-        default:
-            return event
+        case let .other(name, _):
+            return name
         }
     }
 

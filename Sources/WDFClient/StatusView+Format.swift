@@ -1,4 +1,5 @@
 import WDFCore
+import WDFProtocol
 
 /// `wdfctl status --short` and `--format`: one line for status bars (as `mpc -f` and
 /// `playerctl --format`).
@@ -31,7 +32,7 @@ extension StatusView {
     }
 
     /// `format` with each `{{field}}` replaced by its value in `status` (empty when it has none).
-    public static func formatted(_ status: JSON, _ format: String) -> String {
+    public static func formatted(_ status: PlaybackStatus, _ format: String) -> String {
         var out = ""
         var rest = Substring(format)
         while let open = rest.firstRange(of: "{{") {
@@ -49,15 +50,13 @@ extension StatusView {
     }
 
     /// The one line of `--short`.
-    public static func shortLine(_ status: JSON) -> String {
-        guard let state = status["state"]?.stringValue, state != "stopped", status["episode"].map({ !$0.isNull }) == true else {
-            return "■ stopped"
-        }
+    public static func shortLine(_ status: PlaybackStatus) -> String {
+        guard status.state != .stopped, status.episode != nil else { return "■ stopped" }
         var line = formatted(status, shortFormat)
-        if let count = status["chapters_count"]?.intValue, count > 0, let number = status["chapter"]?["number"]?.intValue {
-            line += " [\(number)/\(count) \(status["chapter"]?["title"]?.stringValue ?? "")]"
+        if status.chaptersCount > 0, let chapter = status.chapter {
+            line += " [\(chapter.number)/\(status.chaptersCount) \(chapter.title)]"
         }
-        if let sleep = status["sleep"], !sleep.isNull, sleep["mode"]?.stringValue != "off" { line += " (sleep " + field("sleep", status) + ")" }
+        if let sleep = status.sleep, sleep.mode != .off { line += " (sleep " + field("sleep", status) + ")" }
         return line
     }
 
@@ -71,37 +70,37 @@ extension StatusView {
         return names
     }
 
-    static func field(_ name: String, _ status: JSON) -> String {
-        let episode = status["episode"]
-        let position = status["position"]?.doubleValue
-        let duration = status["duration"]?.doubleValue
+    static func field(_ name: String, _ status: PlaybackStatus) -> String {
+        let episode = status.episode
+        let position = status.position
+        let duration = status.duration
         switch name {
-        case "state": return status["state"]?.stringValue ?? "stopped"
-        case "symbol": return symbol(status["state"]?.stringValue)
-        case "title": return episode?["title"]?.stringValue ?? ""
-        case "series": return episode?["series"]?.stringValue ?? ""
-        case "number": return episode?["number"]?.intValue.map { String($0) } ?? ""
-        case "position": return episode?.isNull == false ? TimeFormat.clock(position ?? 0) : ""
+        case "state": return status.state.rawValue
+        case "symbol": return symbol(status.state)
+        case "title": return episode?.title ?? ""
+        case "series": return episode?.series ?? ""
+        case "number": return episode?.number.map { String($0) } ?? ""
+        case "position": return episode != nil ? TimeFormat.clock(position) : ""
         case "length": return duration.map(TimeFormat.clock) ?? ""
         case "remaining":
-            guard let duration, let position else { return "" }
+            guard let duration else { return "" }
             return TimeFormat.clock(max(0, duration - position))
         case "percent":
             guard let duration, duration > 0 else { return "" }
-            return String(percentPlayed(position: position ?? 0, duration: duration))
-        case "chapter": return status["chapter"]?["title"]?.stringValue ?? ""
-        case "chapter_number": return status["chapter"]?["number"]?.intValue.map { String($0) } ?? ""
-        case "chapters": return status["chapters_count"]?.intValue.map { String($0) } ?? ""
+            return String(percentPlayed(position: position, duration: duration))
+        case "chapter": return status.chapter?.title ?? ""
+        case "chapter_number": return status.chapter.map { String($0.number) } ?? ""
+        case "chapters": return String(status.chaptersCount)
         case "sleep":
-            guard let sleep = status["sleep"], !sleep.isNull else { return "" }
-            let remaining = sleep["remaining"]?.doubleValue.map(TimeFormat.clock)
-            switch sleep["mode"]?.stringValue {
-            case "time"?: return "in \(remaining ?? "?")"
-            case "chapter"?: return "end of chapter"
-            case "episode"?: return "end of episode"
-            default: return ""
+            guard let sleep = status.sleep else { return "" }
+            let remaining = sleep.remaining.map(TimeFormat.clock)
+            switch sleep.mode {
+            case .time: return "in \(remaining ?? "?")"
+            case .chapter: return "end of chapter"
+            case .episode: return "end of episode"
+            case .off: return ""
             }
-        case "path": return episode?["path"]?.stringValue ?? ""
+        case "path": return episode?.path ?? ""
         default: return ""
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import WDFClient
+import WDFProtocol
 import WDFCore
 
 struct Episodes: ParsableCommand {
@@ -14,13 +15,14 @@ struct Episodes: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        var arguments: [(String, JSON)] = []
-        if !series.isEmpty { arguments.append(("series", .string(series.joined(separator: " ")))) }
-        if all { arguments.append(("all", true)) }
-        let reply = try connection.run(startingDaemon: true) { client throws(ClientError) in try client.call("episodes", arguments) }
-        TerminalText.print(connection.json ? reply.serialized : CatalogView.episodes(reply))
+        let name = series.joined(separator: " ").trimmingWhitespace()
+        let command = Command.episodes(series: name.isEmpty ? nil : name, all: all)
+        let (json, reply) = try connection.run(startingDaemon: true) { client throws(ClientError) in
+            try client.ask(command, EpisodeList.init(json:))
+        }
+        TerminalText.print(connection.json ? json.serialized : CatalogView.episodes(reply))
         // The walk of the library spent its budget: the list may miss episodes.
-        if !connection.json, let note = reply["library_incomplete"]?.stringValue { printError(note) }
+        if !connection.json, let note = reply.libraryIncomplete { printError(note) }
     }
 }
 
@@ -33,9 +35,11 @@ struct Info: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        let arguments = EpisodeWords.arguments(words)
-        let reply = try connection.run(startingDaemon: true) { client throws(ClientError) in try client.call("info", arguments) }
-        TerminalText.print(connection.json ? reply.serialized : CatalogView.info(reply))
+        let command = Command.info(EpisodeWords.selection(words))
+        let (json, reply) = try connection.run(startingDaemon: true) { client throws(ClientError) in
+            try client.ask(command, EpisodePage.init(json:))
+        }
+        TerminalText.print(connection.json ? json.serialized : CatalogView.info(reply))
     }
 }
 
@@ -64,15 +68,15 @@ struct Unplayed: ParsableCommand {
 }
 
 private func markPlayed(_ played: Bool, words: [String], connection: ConnectionOptions) throws {
-    let arguments = EpisodeWords.arguments(words)
-    let reply = try connection.run(startingDaemon: true) { client throws(ClientError) in
-        try client.call(played ? "played" : "unplayed", arguments)
+    let selection = EpisodeWords.selection(words)
+    let (json, reply) = try connection.run(startingDaemon: true) { client throws(ClientError) in
+        try client.ask(played ? .played(selection) : .unplayed(selection), EpisodeSummary.init(json:))
     }
     if connection.json {
-        TerminalText.print(reply.serialized)
+        TerminalText.print(json.serialized)
     } else {
-        let name = reply["number"]?.intValue.map { "#\($0) " } ?? ""
-        TerminalText.print("\(name)\(reply["title"]?.stringValue ?? "?"): \(CatalogView.progress(reply))")
+        let name = reply.number.map { "#\($0) " } ?? ""
+        TerminalText.print("\(name)\(reply.title): \(CatalogView.progress(reply))")
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import WDFClient
+import WDFProtocol
 import WDFCore
 
 struct ChapterCommand: SimpleCommand {
@@ -9,10 +10,9 @@ struct ChapterCommand: SimpleCommand {
     var words: [String] = []
     var chapter: String { words.joined(separator: " ") }
     @OptionGroup var connection: ConnectionOptions
-    var command: String { "chapter" }
-    var arguments: [(String, JSON)] {
-        if let number = Int(chapter) { return [("number", .number(Double(number)))] }
-        return [("title", .string(chapter))]
+    var command: Command {
+        if let number = Int(chapter) { return .chapter(.number(number)) }
+        return .chapter(.title(chapter.trimmingWhitespace()))
     }
 
     func validate() throws {

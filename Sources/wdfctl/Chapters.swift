@@ -1,5 +1,6 @@
 import ArgumentParser
 import WDFClient
+import WDFProtocol
 import WDFCore
 
 struct Chapters: ParsableCommand {
@@ -7,7 +8,7 @@ struct Chapters: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        let reply = try connection.run { client throws(ClientError) in try client.call("chapters") }
-        TerminalText.print(connection.json ? reply.serialized : StatusView.chapters(reply))
+        let (json, reply) = try connection.run { client throws(ClientError) in try client.ask(.chapters, ChapterInfo.list(json:)) }
+        TerminalText.print(connection.json ? json.serialized : StatusView.chapters(reply))
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import WDFClient
+import WDFProtocol
 import WDFCore
 
 /// `next-episode` and `prev-episode`: the neighbour by number, in its series, of the episode in
@@ -27,19 +28,19 @@ struct PrevEpisode: ParsableCommand {
 private func step(forward: Bool, connection: ConnectionOptions) throws {
     let environment = connection.environment
     let reply = try connection.run { client throws(ClientError) in
-        let status = try client.call("status")
-        guard let episode = status["episode"], !episode.isNull else {
+        let status = try client.ask(.status, PlaybackStatus.init(json:)).value
+        guard let episode = status.episode else {
             throw .refused(WireError("nothing_playing", forward
                 ? "Nothing is playing; `wdfplay next` plays the episode after the last one played."
                 : "Nothing is playing, so there is no previous episode; `wdfplay N` plays episode N."))
         }
-        let title = episode["title"]?.stringValue ?? "?"
-        guard let number = episode["number"]?.intValue, let series = episode["series"]?.stringValue else {
+        let title = episode.title
+        guard let number = episode.number, let series = episode.series else {
             throw .refused(WireError("unknown_episode", "\"\(title)\" has no number in a series, so it has no \(forward ? "next" : "previous") episode."))
         }
-        let list = try client.call("episodes", [("series", .string(series))])
-        let numbers = (list["episodes"]?.arrayValue ?? []).compactMap { item -> (Int, JSON)? in
-            item["number"]?.intValue.map { ($0, item) }
+        let list = try client.ask(.episodes(series: series, all: false), EpisodeList.init(json:)).value
+        let numbers = list.episodes.compactMap { item -> (Int, EpisodeSummary)? in
+            item.number.map { ($0, item) }
         }
         let neighbour = forward ? numbers.filter { $0.0 > number }.min { $0.0 < $1.0 } : numbers.filter { $0.0 < number }.max { $0.0 < $1.0 }
         guard let (next, item) = neighbour else {
@@ -47,15 +48,14 @@ private func step(forward: Bool, connection: ConnectionOptions) throws {
                 ? "#\(number) is the last episode of \(series); there is no next one yet."
                 : "#\(number) is the first episode of \(series)."))
         }
-        let arguments: [(String, JSON)] = item["path"]?.stringValue.map { [("episode", .string($0))] }
-            ?? [("series", .string(series)), ("episode", .number(Double(next)))]
+        let play = Command.play(item.path.map { .path($0) } ?? .query(.number(next, series: series)), from: nil, restart: false)
         do throws(ClientError) {
-            return try client.call("play", arguments)
+            return try client.ask(play, PlaybackStatus.init(json:))
         } catch let .refused(error) where error.code == "not_downloaded" {
-            guard let guid = error.detail?["guid"]?.stringValue, error.detail?["url"] != nil else { throw .refused(error) }
+            guard let fetch = NotDownloaded(error), let guid = fetch.guid, fetch.url != nil else { throw .refused(error) }
             try FeedTool.run(["download", "--guid", guid], environment: environment)
-            return try client.call("play", arguments)
+            return try client.ask(play, PlaybackStatus.init(json:))
         }
     }
-    TerminalText.print(connection.json ? reply.serialized : StatusView.playLine(reply))
+    TerminalText.print(connection.json ? reply.json.serialized : StatusView.playLine(reply.value))
 }

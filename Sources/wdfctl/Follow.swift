@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import WDFClient
+import WDFProtocol
 import WDFCore
 
 struct Follow: ParsableCommand {
@@ -22,19 +23,25 @@ struct Follow: ParsableCommand {
         while true {
             do throws(ClientError) {
                 let client = try ControlClient(socketPath: connection.socketPath)
-                _ = try client.call("subscribe")
+                _ = try client.call(.subscribe)
                 // Events that arrive before this reply happened before it: the status has them.
-                let status = try client.call("status")
+                let (status, typed) = try client.ask(.status, PlaybackStatus.init(json:))
                 if waitingSaid { printError("wdfplayd is back.") }
                 connectedOnce = true
                 waitingSaid = false
                 delay = 0.1
-                emit(json: .object([("event", "status"), ("data", status)]), text: StatusView.stateLine(status))
+                emit(json: .object([("event", "status"), ("data", status)]), text: StatusView.stateLine(typed))
                 client.disableTimeout()
                 while true {
                     let message = try client.receive()
-                    guard let event = message["event"]?.stringValue else { continue }
-                    emit(json: message, text: StatusView.eventLine(event, message["data"] ?? .null))
+                    // Replies (none are asked for now) are not events; an event this program
+                    // cannot read is shown by its name.
+                    guard case let .event(event)? = try? Message(json: message) else {
+                        guard let name = message["event"]?.stringValue else { continue }
+                        emit(json: message, text: StatusView.eventLine(.other(name, .null)))
+                        continue
+                    }
+                    emit(json: message, text: StatusView.eventLine(event))
                 }
             } catch {
                 switch error {

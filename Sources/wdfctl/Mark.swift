@@ -1,5 +1,6 @@
 import ArgumentParser
 import WDFClient
+import WDFProtocol
 import WDFCore
 
 struct Mark: ParsableCommand {
@@ -11,13 +12,13 @@ struct Mark: ParsableCommand {
 
     func run() throws {
         let text = title.joined(separator: " ")
-        let reply = try connection.run { client throws(ClientError) in
-            try client.call("mark", text.isEmpty ? [] : [("title", .string(text))])
+        let (json, reply) = try connection.run { client throws(ClientError) in
+            try client.ask(.mark(title: text), MarkReply.init(json:))
         }
         if connection.json {
-            TerminalText.print(reply.serialized)
-        } else if let chapter = reply["chapter"], let number = chapter["number"]?.intValue {
-            TerminalText.print("★ \(number)  \(TimeFormat.clock(chapter["start"]?.doubleValue ?? 0))  \(chapter["title"]?.stringValue ?? "")")
+            TerminalText.print(json.serialized)
+        } else if let chapter = reply.chapter {
+            TerminalText.print("★ \(chapter.number)  \(TimeFormat.clock(chapter.start))  \(chapter.title)")
         }
     }
 }

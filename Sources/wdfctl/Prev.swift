@@ -1,5 +1,6 @@
 import ArgumentParser
 import WDFClient
+import WDFProtocol
 import WDFCore
 
 struct Prev: SimpleCommand {
@@ -7,7 +8,7 @@ struct Prev: SimpleCommand {
         abstract: "Go to the start of this chapter, or to the previous one within its first 5 seconds.",
         aliases: ["previous"])
     @OptionGroup var connection: ConnectionOptions
-    var command: String { "prev" }
+    var command: Command { .prev }
 
-    func explain(_ error: WireError) -> WireError { explainNoChapters(error, command: "prev") }
+    func explain(_ error: WireError) -> WireError { explainNoChapters(error, command: command) }
 }

@@ -1,12 +1,13 @@
 import WDFClient
+import WDFProtocol
 import WDFCore
 
 /// `wdfctl status|pause|resume|play|toggle|next|prev|stop [--json] [--socket PATH]`, run without
 /// ArgumentParser.
 enum QuickCommand {
-    static let simple: [String: String] = [
-        "status": "status", "pause": "pause", "resume": "resume", "play": "resume", "toggle": "toggle",
-        "next": "next", "prev": "prev", "previous": "prev", "stop": "stop",
+    static let simple: [String: Command] = [
+        "status": .status, "pause": .pause, "resume": .resume, "play": .resume, "toggle": .toggle,
+        "next": .next, "prev": .prev, "previous": .prev, "stop": .stop,
     ]
 
     /// The exit status, or nil when the arguments are not one of the quick forms.
@@ -29,13 +30,13 @@ enum QuickCommand {
         let environment = Environment.current
         let socket = XDGPaths(environment: environment).socketPath(override: socketOverride, environment: environment)
         do throws(ClientError) {
-            let reply: JSON
+            let reply: (json: JSON, value: PlaybackStatus)
             do throws(ClientError) {
-                reply = try ControlClient(socketPath: socket).call(command)
+                reply = try ControlClient(socketPath: socket).ask(command, PlaybackStatus.init(json:))
             } catch let .refused(error) {
                 throw .refused(explainNoChapters(error, command: command))
             }
-            TerminalText.print(json ? reply.serialized : StatusView.status(reply))
+            TerminalText.print(json ? reply.json.serialized : StatusView.status(reply.value))
             return 0
         } catch {
             error.report(json: json)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import WDFClient
+import WDFProtocol
 import WDFCore
 
 struct Quit: ParsableCommand {
@@ -7,7 +8,7 @@ struct Quit: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        let reply = try connection.run { client throws(ClientError) in try client.call("quit") }
+        let reply = try connection.run { client throws(ClientError) in try client.call(.quit) }
         if connection.json { TerminalText.print(reply.serialized) }
     }
 }

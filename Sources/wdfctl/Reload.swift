@@ -1,5 +1,6 @@
 import ArgumentParser
 import WDFClient
+import WDFProtocol
 import WDFCore
 
 struct Reload: ParsableCommand {
@@ -8,7 +9,10 @@ struct Reload: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        let reply = try connection.run { client throws(ClientError) in try client.call("reload") }
-        TerminalText.print(connection.json ? reply.serialized : "reloaded \(reply["reloaded"]?.stringValue ?? "the configuration")")
+        let (json, reply) = try connection.run { client throws(ClientError) in
+            try client.ask(.reload) { (data: JSON) throws(WireError) in try SmallReply(json: data, command: .reload) }
+        }
+        guard case let .reloaded(path) = reply else { return }
+        TerminalText.print(connection.json ? json.serialized : "reloaded \(path)")
     }
 }

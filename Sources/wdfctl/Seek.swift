@@ -1,5 +1,6 @@
 import ArgumentParser
 import WDFClient
+import WDFProtocol
 import WDFCore
 
 struct Seek: ParsableCommand {
@@ -31,19 +32,19 @@ struct Seek: ParsableCommand {
         let target = TimeFormat.parseSeek(words[0])
         let reply = try connection.run { client throws(ClientError) in
             switch target {
-            case let .time(.absolute(seconds))?: return try client.call("seek", [("position", .number(seconds))])
-            case let .time(.relative(seconds))?: return try client.call("seek", [("offset", .number(seconds))])
+            case let .time(.absolute(seconds))?: return try client.ask(.seek(.position(seconds)), PlaybackStatus.init(json:))
+            case let .time(.relative(seconds))?: return try client.ask(.seek(.offset(seconds)), PlaybackStatus.init(json:))
             case let .percent(share, relative)?:
                 // A share of the episode: its length comes from the status.
-                let status = try client.call("status")
-                guard let duration = status["duration"]?.doubleValue, duration > 0 else {
+                let status = try client.ask(.status, PlaybackStatus.init(json:)).value
+                guard let duration = status.duration, duration > 0 else {
                     throw .refused(WireError("nothing_playing", "Nothing is playing: \(words[0]) is a share of the episode in play."))
                 }
                 let seconds = (duration * share / 100 * 1000).rounded() / 1000
-                return try client.call("seek", relative ? [("offset", .number(seconds))] : [("position", .number(seconds))])
+                return try client.ask(.seek(relative ? .offset(seconds) : .position(seconds)), PlaybackStatus.init(json:))
             case nil: throw .refused(WireError.badArgument("\"\(words[0])\" is not a time."))
             }
         }
-        TerminalText.print(connection.json ? reply.serialized : StatusView.status(reply))
+        TerminalText.print(connection.json ? reply.json.serialized : StatusView.status(reply.value))
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import WDFClient
+import WDFProtocol
 import WDFCore
 
 struct Sleep: ParsableCommand {
@@ -38,13 +39,13 @@ struct Sleep: ParsableCommand {
         return number.isEmpty && total > 0 ? total : nil
     }
 
-    var arguments: [(String, JSON)] {
+    var request: Command.SleepRequest {
         switch when?.lowercased() {
-        case nil: return []
-        case "off"?: return [("off", true)]
-        case "chapter"?: return [("at", "chapter")]
-        case "episode"?: return [("at", "episode")]
-        case let text?: return Sleep.seconds(text).map { [("seconds", .number($0))] } ?? []
+        case nil: return .show
+        case "off"?: return .off
+        case "chapter"?: return .chapterEnd
+        case "episode"?: return .episodeEnd
+        case let text?: return Sleep.seconds(text).map { .listening($0) } ?? .show
         }
     }
 
@@ -58,7 +59,7 @@ struct Sleep: ParsableCommand {
     }
 
     func run() throws {
-        let reply = try connection.run { client throws(ClientError) in try client.call("sleep", arguments) }
-        TerminalText.print(connection.json ? reply.serialized : StatusView.sleepLine(reply))
+        let (json, reply) = try connection.run { client throws(ClientError) in try client.ask(.sleep(request), SleepState.init(json:)) }
+        TerminalText.print(connection.json ? json.serialized : StatusView.sleepLine(reply))
     }
 }

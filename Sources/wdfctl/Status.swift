@@ -1,5 +1,6 @@
 import ArgumentParser
 import WDFClient
+import WDFProtocol
 import WDFCore
 
 struct Status: ParsableCommand {
@@ -29,9 +30,9 @@ struct Status: ParsableCommand {
     }
 
     func run() throws {
-        let reply = try connection.run { client throws(ClientError) in try client.call("status") }
+        let (json, reply) = try connection.run { client throws(ClientError) in try client.ask(.status, PlaybackStatus.init(json:)) }
         if connection.json {
-            TerminalText.print(reply.serialized)
+            TerminalText.print(json.serialized)
         } else if let format {
             TerminalText.print(StatusView.formatted(reply, format))
         } else if short {

@@ -1,8 +1,9 @@
 import ArgumentParser
 import WDFClient
+import WDFProtocol
 
 struct Toggle: SimpleCommand {
     static let configuration = CommandConfiguration(abstract: "Pause if playing, else resume (when stopped: the last episode again, or the next one).")
     @OptionGroup var connection: ConnectionOptions
-    var command: String { "toggle" }
+    var command: Command { .toggle }
 }

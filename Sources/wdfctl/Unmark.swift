@@ -1,5 +1,6 @@
 import ArgumentParser
 import WDFClient
+import WDFProtocol
 import WDFCore
 
 struct Unmark: ParsableCommand {
@@ -9,7 +10,7 @@ struct Unmark: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        let reply = try connection.run { client throws(ClientError) in try client.call("unmark", [("number", .number(Double(number)))]) }
-        TerminalText.print(connection.json ? reply.serialized : "removed \"\(reply["removed"]?["title"]?.stringValue ?? "")\"")
+        let (json, reply) = try connection.run { client throws(ClientError) in try client.ask(.unmark(number: number), UnmarkReply.init(json:)) }
+        TerminalText.print(connection.json ? json.serialized : "removed \"\(reply.removed.title)\"")
     }
 }

@@ -300,16 +300,11 @@ struct DownloadCommand: ParsableCommand {
         let resolver = EpisodeResolver(items: items, currentSeries: context.config.series.isEmpty ? nil : context.config.series,
                                        lastKey: nil)
         // The words name an episode as they do for wdfplay (EpisodeWords, EpisodeSelection).
-        let arguments = Dictionary(EpisodeWords.arguments(words), uniquingKeysWith: { a, _ in a })
         let query: EpisodeQuery
-        do throws(WireError) {
-            switch try EpisodeSelection(episode: arguments["episode"] ?? .null, series: arguments["series"]?.stringValue) {
-            case let .query(named)?: query = named
-            case let .path(path)?: fail("\(path) is a file; download takes an episode of the feed, e.g. `wdfctl download 7`.")
-            case nil: fail("Name the episode to download, e.g. `wdfctl download 7`.")
-            }
-        } catch {
-            fail(error.message)
+        switch EpisodeWords.selection(words) {
+        case let .query(named)?: query = named
+        case let .path(path)?: fail("\(path) is a file; download takes an episode of the feed, e.g. `wdfctl download 7`.")
+        case nil: fail("Name the episode to download, e.g. `wdfctl download 7`.")
         }
         switch resolver.resolve(query) {
         case let .found(item):

@@ -1,5 +1,6 @@
 import ArgumentParser
 import WDFClient
+import WDFProtocol
 import WDFCore
 
 @main
@@ -44,27 +45,25 @@ struct WDFPlay: ParsableCommand {
     }
 
     func run() throws {
-        var arguments = EpisodeWords.arguments(words)
-        if let from, let seconds = TimeFormat.parseClock(Substring(from)) { arguments.append(("from", .number(seconds))) }
-        if restart { arguments.append(("restart", true)) }
+        let seconds = from.flatMap { TimeFormat.parseClock(Substring($0)) }
+        let play = Command.play(EpisodeWords.selection(words), from: seconds, restart: restart)
         let environment = connection.environment
         let reply = try connection.run(startingDaemon: true) { client throws(ClientError) in
             do throws(ClientError) {
-                return try client.call("play", arguments)
+                return try client.ask(play, PlaybackStatus.init(json:))
             } catch let .refused(error) where error.code == "not_downloaded" {
                 // Known from the feed only: fetch it (progress on the terminal), then play it.
-                guard let guid = error.detail?["guid"]?.stringValue, error.detail?["url"] != nil else { throw .refused(error) }
+                guard let fetch = NotDownloaded(error), let guid = fetch.guid, fetch.url != nil else { throw .refused(error) }
                 // `--guid=VALUE`: a guid may start with "-", which would read as an option on its own.
                 try FeedTool.run(["download", "--guid=\(guid)"], environment: environment)
                 // Play what the daemon chose before the download, by its file: the same words asked
                 // again could now name two episodes (the new file's name may hold the number too).
                 guard let path = FeedTool.downloadedFile(guid: guid, environment: environment) else {
-                    return try client.call("play", arguments)
+                    return try client.ask(play, PlaybackStatus.init(json:))
                 }
-                let chosen = arguments.filter { $0.0 != "episode" && $0.0 != "series" } + [("episode", .string(path))]
-                return try client.call("play", chosen)
+                return try client.ask(.play(.path(path), from: seconds, restart: restart), PlaybackStatus.init(json:))
             }
         }
-        TerminalText.print(connection.json ? reply.serialized : StatusView.playLine(reply))
+        TerminalText.print(connection.json ? reply.json.serialized : StatusView.playLine(reply.value))
     }
 }

@@ -1,15 +1,16 @@
 import Testing
 import WDFClient
 import WDFCore
+import WDFProtocol
 
 @Suite("Status for status bars")
 struct StatusFormatTests {
-    let playing: JSON = [
+    let playing = try! PlaybackStatus(json: [
         "state": "playing", "position": 754.6, "duration": 1980,
         "episode": ["number": 6, "title": "Korean War #6: 三八線", "series": "Korean War", "path": "/m/6.mp3"],
         "chapter": ["number": 3, "title": "Stalin watches", "start": 700, "end": 800],
         "chapters_count": 6, "sleep": ["mode": "time", "remaining": 1198, "fading": false],
-    ]
+    ])
 
     @Test func fieldsAndTheShortLine() {
         #expect(StatusView.formatted(playing, "{{title}} {{position}}/{{length}} {{chapter}}") == "Korean War #6: 三八線 12:34/33:00 Stalin watches")
@@ -17,7 +18,7 @@ struct StatusFormatTests {
                 == "6|Korean War|38|20:25|3/6|in 19:58|playing")
         #expect(StatusView.formatted(playing, "no fields, {{ unclosed") == "no fields, {{ unclosed")
         #expect(StatusView.shortLine(playing) == "▶ Korean War #6: 三八線 12:34/33:00 [3/6 Stalin watches] (sleep in 19:58)")
-        let stopped: JSON = ["state": "stopped", "position": 0, "duration": nil, "episode": nil, "chapter": nil, "chapters_count": 0]
+        let stopped = try! PlaybackStatus(json: ["state": "stopped", "position": 0, "duration": nil, "episode": nil, "chapter": nil, "chapters_count": 0])
         #expect(StatusView.shortLine(stopped) == "■ stopped")
         #expect(StatusView.formatted(stopped, "[{{title}}|{{position}}|{{chapter}}]") == "[||]")
         #expect(StatusView.unknownFields(in: "{{title}} {{titel}} {{x}}") == ["titel", "x"])
@@ -36,8 +37,8 @@ struct StatusFormatTests {
 
     @Test func theChaptersEventCountsBookmarksApart() {
         // `mark` and `unmark` change the bookmark count, never the chapter count (bookmarks are ★N).
-        #expect(StatusView.eventLine("chapters", ["chapters_count": 5, "bookmarks_count": 3]) == "chapters 5 chapters, 3 bookmarks")
-        #expect(StatusView.eventLine("chapters", ["chapters_count": 1, "bookmarks_count": 1]) == "chapters 1 chapter, 1 bookmark")
-        #expect(StatusView.eventLine("chapters", ["chapters_count": 0, "bookmarks_count": 0]) == "chapters 0 chapters, 0 bookmarks")
+        #expect(StatusView.eventLine(.chapters(BookmarkCounts(chapters: 5, bookmarks: 3))) == "chapters 5 chapters, 3 bookmarks")
+        #expect(StatusView.eventLine(.chapters(BookmarkCounts(chapters: 1, bookmarks: 1))) == "chapters 1 chapter, 1 bookmark")
+        #expect(StatusView.eventLine(.chapters(BookmarkCounts(chapters: 0, bookmarks: 0))) == "chapters 0 chapters, 0 bookmarks")
     }
 }

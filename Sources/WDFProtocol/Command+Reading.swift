@@ -1,0 +1,130 @@
+import WDFCore
+
+extension Command {
+    /// Reads the command named `name` and its arguments from the request object `body`, with the
+    /// daemon's refusals: `unknown_command` for a name it does not have, `bad_argument` (one
+    /// sentence naming the argument) for a value of the wrong type or out of range. Arguments are
+    /// checked in the order the daemon has always checked them, so a request with two mistakes
+    /// gets the same one named.
+    public static func read(name: String, body: JSON) throws(WireError) -> Command {
+        let a = Arguments(body: body)
+        switch name {
+        case "play":
+            let from = try a.number("from")
+            let restart = try a.bool("restart") ?? false
+            if let from, from < 0 { throw .badArgument("\"from\" must not be negative.") }
+            return .play(try a.selection(), from: from, restart: restart)
+        case "pause": return .pause
+        case "resume": return .resume
+        case "toggle": return .toggle
+        case "seek":
+            let position = try a.number("position")
+            let offset = try a.number("offset")
+            guard position != nil || offset != nil else {
+                throw .badArgument("seek needs \"position\" (seconds from the start) or \"offset\" (seconds, + or -).")
+            }
+            if let position {
+                guard position >= 0 else { throw .badArgument("\"position\" must not be negative.") }
+                return .seek(.position(position))
+            }
+            return .seek(.offset(offset ?? 0))
+        case "next": return .next
+        case "prev": return .prev
+        case "chapter":
+            if let mark = try a.integer("bookmark") { return .chapter(.bookmark(mark)) }
+            let number = try a.integer("number")
+            let title = try a.string("title")?.trimmingWhitespace()
+            if let number { return .chapter(.number(number)) }
+            guard let title, !title.isEmpty else {
+                throw .badArgument("chapter needs \"number\" (1-based) or \"title\" (text to look for).")
+            }
+            return .chapter(.title(title))
+        case "mark": return .mark(title: try a.string("title")?.trimmingWhitespace() ?? "")
+        case "unmark":
+            guard let number = try a.integer("number") else {
+                throw .badArgument("unmark needs \"number\" (the bookmark's, as `wdfctl chapters` shows it).")
+            }
+            return .unmark(number: number)
+        case "chapters": return .chapters
+        case "episodes":
+            let series = try a.string("series")?.trimmingWhitespace()
+            let all = try a.bool("all") ?? false
+            return .episodes(series: series?.isEmpty == false ? series : nil, all: all)
+        case "info": return .info(try a.selection())
+        case "played": return .played(try a.selection())
+        case "unplayed": return .unplayed(try a.selection())
+        case "status": return .status
+        case "sleep": return .sleep(try a.sleepRequest())
+        case "stop": return .stop
+        case "quit": return .quit
+        case "reload": return .reload
+        case "subscribe": return .subscribe
+        case "unsubscribe": return .unsubscribe
+        case "ping": return .ping
+        case "help": return .help
+        default: throw .unknownCommand(name)
+        }
+    }
+}
+
+/// The named arguments of one request object, read by type with the daemon's sentences.
+struct Arguments {
+    let body: JSON
+
+    func number(_ key: String) throws(WireError) -> Double? {
+        guard let value = body[key], !value.isNull else { return nil }
+        guard let n = value.doubleValue, n.isFinite else {
+            throw .badArgument("\"\(key)\" must be a number of seconds, not \(value.kindName).")
+        }
+        // Every number argument is a time; past this it is no time in an episode (and would
+        // overflow the frame arithmetic).
+        guard abs(n) <= MediaTime.maximum else {
+            throw .badArgument("\"\(key)\" must be at most \(Int(MediaTime.maximum)) seconds either way, not \(value.serialized).")
+        }
+        return n
+    }
+
+    func integer(_ key: String) throws(WireError) -> Int? {
+        guard let value = body[key], !value.isNull else { return nil }
+        guard let n = value.intValue else { throw .badArgument("\"\(key)\" must be a whole number, not \(value.serialized).") }
+        return n
+    }
+
+    func string(_ key: String) throws(WireError) -> String? {
+        guard let value = body[key], !value.isNull else { return nil }
+        guard let s = value.stringValue else { throw .badArgument("\"\(key)\" must be a string, not \(value.kindName).") }
+        return s
+    }
+
+    func bool(_ key: String) throws(WireError) -> Bool? {
+        guard let value = body[key], !value.isNull else { return nil }
+        guard let b = value.boolValue else { throw .badArgument("\"\(key)\" must be true or false, not \(value.kindName).") }
+        return b
+    }
+
+    /// What `episode` (or `path`, in its place) and `series` name; nil when they name none.
+    func selection() throws(WireError) -> EpisodeSelection? {
+        var target = body["episode"] ?? .null
+        if target.isNull, let path = try string("path") { target = .string(path) }
+        return try EpisodeSelection(episode: target, series: try string("series"))
+    }
+
+    func sleepRequest() throws(WireError) -> Command.SleepRequest {
+        if try bool("off") == true { return .off }
+        let seconds = try number("seconds")
+        let at = try string("at")
+        switch (seconds, at) {
+        case (nil, nil):
+            return .show
+        case let (seconds?, nil):
+            guard seconds > 0, seconds <= 24 * 3600 else { throw .badArgument("\"seconds\" must be between 0 and 24 hours.") }
+            return .listening(seconds)
+        case (nil, "chapter"?):
+            return .chapterEnd
+        case (nil, "episode"?):
+            return .episodeEnd
+        default:
+            throw .badArgument("sleep takes \"seconds\", or \"at\": \"chapter\" or \"episode\", or \"off\": true.")
+        }
+    }
+}
