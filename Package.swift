@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "WDFClientTests", dependencies: ["WDFClient", "WDFProtocol"]),
         .testTarget(name: "WDFProtocolTests", dependencies: ["WDFProtocol"]),
         .testTarget(name: "ServiceTests", dependencies: ["wdfplayd", "wdfplay", "wdfctl", "wdfplay-config", "wdfplay-feed"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["WDFCore", "wdfplayd", "wdfplay", "wdfctl", "wdfplay-config", "wdfplay-feed"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["WDFCore", "WDFProtocol", "wdfplayd", "wdfplay", "wdfctl", "wdfplay-config", "wdfplay-feed"]),
     ],
     swiftLanguageModes: [.v6]
 )
