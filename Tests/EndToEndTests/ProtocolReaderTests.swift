@@ -69,4 +69,41 @@ struct ProtocolReaderTests {
             }
         }
     }
+
+    /// `help` is the catalogue, byte for byte; and the daemon's replies (stopped, then playing
+    /// the demo series) read by the typed readers are written back as the daemon wrote them.
+    @Test func liveRepliesRoundTripThroughTheTypes() async throws {
+        try await DaemonHarness.run("protocol-replies") { h in
+            let c = try h.connect()
+            let help = try c.request("help")
+            #expect(help.text == Message.reply(id: help.json["id"].int.map { JSON.number(Double($0)) } ?? .null,
+                                               .success(CommandCatalog.helpJSON)).json.serialized)
+            let requests: [(command: Command, wait: Bool)] = [
+                (.ping, false), (.status, false), (.sleep(.show), false),
+                (.episodes(series: nil, all: true), false), (.info(.query(.number(6, series: nil))), false),
+                (.play(.query(.number(6, series: nil)), from: nil, restart: true), true),
+                (.chapter(.number(3)), false), (.chapters, false),
+                (.sleep(.chapterEnd), false), (.mark(title: "here"), false), (.unmark(number: 1), false),
+                (.subscribe, false), (.pause, false), (.played(nil), false),
+                (.unplayed(nil), false), (.stop, false),
+            ]
+            for (command, wait) in requests {
+                try c.sendLine(Request(id: 77, command).json.serialized)
+                let reply = try c.nextReply(timeout: 10)
+                let message = try Message(json: try JSONParser.parse(reply.text))
+                guard case let .reply(_, .success(data)) = message else {
+                    Issue.record("\(command.name): \(reply.text)")
+                    continue
+                }
+                let typed = try Reply(data: data, to: command)
+                #expect(Message.reply(id: 77, .success(typed.json)).json.serialized == reply.text, "\(command.name)")
+                if wait { _ = try await h.awaitStatus("playing", timeout: 5) { $0["state"].string == "playing" } }
+            }
+            // The events that came meanwhile (state, seek, chapter, chapters, sleep) too.
+            #expect(!c.events.isEmpty)
+            for event in c.events {
+                #expect(try Event(json: try JSONParser.parse(event.text)).json.serialized == event.text)
+            }
+        }
+    }
 }
