@@ -23,6 +23,9 @@ let package = Package(
             providers: [.apt(["libpulse-dev"])]),
         .systemLibrary(name: "CLinux"),
         .systemLibrary(
+            name: "CSystemd", pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]),
+        .systemLibrary(
             name: "CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "WDFCore"),
@@ -33,6 +36,8 @@ let package = Package(
         .target(name: "WDFFeed", dependencies: ["WDFCore"]),
         .target(name: "WDFNet", dependencies: ["WDFCore", "CCurl"]),
         .target(name: "WDFDaemon", dependencies: ["WDFCore", "WDFAudio", "CLinux"]),
+        // MPRIS on the session bus (sd-bus): served from the daemon's poll loop, no thread.
+        .target(name: "WDFMPRIS", dependencies: ["WDFCore", "CSystemd"]),
         .target(name: "WDFClient", dependencies: [
             "WDFCore", "CLinux", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -63,6 +68,7 @@ let package = Package(
         .testTarget(name: "WDFNetTests", dependencies: ["WDFNet"]),
         .testTarget(name: "WDFDaemonTests", dependencies: ["WDFDaemon"]),
         .testTarget(name: "WDFClientTests", dependencies: ["WDFClient"]),
+        .testTarget(name: "WDFMPRISTests", dependencies: ["WDFMPRIS"]),
         .testTarget(name: "ServiceTests", dependencies: ["wdfplayd", "wdfplay", "wdfctl", "wdfplay-config", "wdfplay-feed"]),
         .testTarget(name: "EndToEndTests", dependencies: ["WDFCore", "wdfplayd", "wdfplay", "wdfctl", "wdfplay-config", "wdfplay-feed"]),
     ],
