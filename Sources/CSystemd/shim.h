@@ -15,17 +15,21 @@ static inline void wdf_bus_vtable_start(sd_bus_vtable *out) {
     out->x.start = made.x.start;
 }
 
+/* `names`: each argument's name followed by a NUL (what SD_BUS_PARAM makes), for introspection. */
 static inline void wdf_bus_vtable_method(sd_bus_vtable *out, const char *member, const char *signature,
-                                         sd_bus_message_handler_t handler) {
-    const sd_bus_vtable made = SD_BUS_METHOD(member, signature, "", handler, 0);
+                                         const char *names, sd_bus_message_handler_t handler) {
+    sd_bus_vtable made = SD_BUS_METHOD(member, signature, "", handler, 0);
+    made.x.method.names = names;
     memset(out, 0, sizeof *out);
     out->type = made.type;
     out->flags = made.flags;
     out->x.method = made.x.method;
 }
 
-static inline void wdf_bus_vtable_signal(sd_bus_vtable *out, const char *member, const char *signature) {
-    const sd_bus_vtable made = SD_BUS_SIGNAL(member, signature, 0);
+static inline void wdf_bus_vtable_signal(sd_bus_vtable *out, const char *member, const char *signature,
+                                         const char *names) {
+    sd_bus_vtable made = SD_BUS_SIGNAL(member, signature, 0);
+    made.x.signal.names = names;
     memset(out, 0, sizeof *out);
     out->type = made.type;
     out->flags = made.flags;

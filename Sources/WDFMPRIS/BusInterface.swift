@@ -12,8 +12,9 @@ struct BusInterface {
     }
 
     enum Member {
-        case method(String, signature: String)
-        case signal(String, signature: String)
+        /// `names`: one per argument, as introspection shows them.
+        case method(String, signature: String, names: [String] = [])
+        case signal(String, signature: String, names: [String] = [])
         case property(String, signature: String, writable: Bool, changes: Changes)
     }
 

@@ -15,10 +15,10 @@ final class BusVTable {
         for (offset, member) in description.members.enumerated() {
             let slot = entries + offset + 1
             switch member {
-            case let .method(name, signature):
-                wdf_bus_vtable_method(slot, keep(name), keep(signature), BusVTable.method)
-            case let .signal(name, signature):
-                wdf_bus_vtable_signal(slot, keep(name), keep(signature))
+            case let .method(name, signature, arguments):
+                wdf_bus_vtable_method(slot, keep(name), keep(signature), keep(arguments), BusVTable.method)
+            case let .signal(name, signature, arguments):
+                wdf_bus_vtable_signal(slot, keep(name), keep(signature), keep(arguments))
             case let .property(name, signature, writable, changes):
                 wdf_bus_vtable_property(slot, keep(name), keep(signature), BusVTable.get,
                                         writable ? BusVTable.set : nil, changes.rawValue)
@@ -34,7 +34,19 @@ final class BusVTable {
 
     /// A C copy of `text` that lives as long as the table.
     private func keep(_ text: String) -> UnsafePointer<CChar> {
-        guard let copy = strdup(text) else { fatalError("out of memory copying a D-Bus name") }
+        keep(bytes: Array(text.utf8) + [0])
+    }
+
+    /// Argument names as sd-bus reads them: each followed by a NUL, then a final NUL.
+    private func keep(_ arguments: [String]) -> UnsafePointer<CChar> {
+        keep(bytes: arguments.flatMap { Array($0.utf8) + [0] } + [0])
+    }
+
+    private func keep(bytes: [UInt8]) -> UnsafePointer<CChar> {
+        guard let copy = malloc(bytes.count)?.assumingMemoryBound(to: CChar.self) else {
+            fatalError("out of memory copying a D-Bus name")
+        }
+        for (i, byte) in bytes.enumerated() { copy[i] = CChar(bitPattern: byte) }
         names.append(copy)
         return UnsafePointer(copy)
     }

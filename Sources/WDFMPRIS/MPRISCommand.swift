@@ -20,6 +20,7 @@ public enum MPRISCommand: Equatable, Sendable {
     case setVolume(Double)
     /// To this speed, within `MPRISState.minimumRate`…`maximumRate` (never 0: that is `pause`).
     case setRate(Double)
-    /// `Quit` on the root interface: save and exit.
+    /// `Quit` on the root interface: save and exit. It arrives inside `MPRISService.process()`:
+    /// end the loop after it returns (the reply is sent first), do not tear the service down here.
     case quit
 }

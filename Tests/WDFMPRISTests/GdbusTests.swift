@@ -82,4 +82,32 @@ final class GdbusTests: BusTestCase {
                      "--method", "org.mpris.MediaPlayer2.Quit"])
         XCTAssertEqual(player.commands, [.quit])
     }
+
+    func testPositionIsNeverAnnouncedAndTheRestIs() throws {
+        let (status, output) = try run(["gdbus", "introspect", "--session", "--dest", MPRISService.busName,
+                                        "--object-path", MPRISService.objectPath])
+        XCTAssertEqual(status, 0)
+        let lines = output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let position = lines.firstIndex(where: { $0.hasPrefix("readonly x Position = ") }) else {
+            return XCTFail(output)
+        }
+        XCTAssertEqual(lines[position - 1], "@org.freedesktop.DBus.Property.EmitsChangedSignal(\"false\")")
+        XCTAssertTrue(lines.contains("readwrite d Volume = 1.0;") && lines.contains("readwrite d Rate = 1.0;"), output)
+        XCTAssertTrue(lines.contains("Seeked(x Position);") && lines.contains("SetPosition(in  o TrackId,"), output)
+        // Everything else is announced (or constant).
+        let announced = lines.filter { $0.hasPrefix("@org.freedesktop.DBus.Property.EmitsChangedSignal(\"false\")") }
+        XCTAssertEqual(announced.count, 1, output)
+    }
+
+    func testASecondPlayerOnTheBusGetsAnInstanceName() throws {
+        let second = MPRISService(player: TestPlayer(), options: .init(address: bus.address)) { _, _ in }
+        second.start()
+        let keep = service!
+        service = second  // the test's loop serves the second one now; the first has its name already
+        try pump("the second name") { second.ownedName != nil }
+        XCTAssertEqual(second.ownedName, "org.mpris.MediaPlayer2.wdfplay.instance\(getpid())")
+        XCTAssertEqual(keep.ownedName, "org.mpris.MediaPlayer2.wdfplay")
+        let (_, names) = try run(["playerctl", "-l"])
+        XCTAssertEqual(Set(names.split(separator: "\n")), ["wdfplay", "wdfplay.instance\(getpid())"])
+    }
 }
