@@ -110,4 +110,16 @@ final class GdbusTests: BusTestCase {
         let (_, names) = try run(["playerctl", "-l"])
         XCTAssertEqual(Set(names.split(separator: "\n")), ["wdfplay", "wdfplay.instance\(getpid())"])
     }
+
+    func testArgumentsOfTheWrongTypeNeverReachThePlayer() throws {
+        XCTAssertNotEqual(try gdbusCall("Seek", "'far'").status, 0)
+        XCTAssertNotEqual(try gdbusCall("SetPosition", "'/not/a/path'", "'5'").status, 0)
+        XCTAssertNotEqual(try gdbusCall("OpenUri", "42").status, 0)
+        let (status, output) = try run(["gdbus", "call", "--session", "--dest", MPRISService.busName,
+                                        "--object-path", MPRISService.objectPath, "--method",
+                                        "org.freedesktop.DBus.Properties.Set", "org.mpris.MediaPlayer2.Player", "Volume", "<'loud'>"])
+        XCTAssertNotEqual(status, 0, output)
+        XCTAssertEqual(player.commands, [])
+        XCTAssertEqual(try playerctl("status"), "Paused", "the service still answers")
+    }
 }
