@@ -23,6 +23,9 @@ let package = Package(
             providers: [.apt(["libpulse-dev"])]),
         .systemLibrary(name: "CLinux"),
         .systemLibrary(
+            name: "CSystemd", pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]),
+        .systemLibrary(
             name: "CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "WDFCore"),
@@ -36,6 +39,8 @@ let package = Package(
         // writer and one reader, and the command catalogue; JSON from WDFCore, nothing else.
         .target(name: "WDFProtocol", dependencies: ["WDFCore"]),
         .target(name: "WDFDaemon", dependencies: ["WDFCore", "WDFAudio", "CLinux"]),
+        // MPRIS on the session bus (sd-bus): served from the daemon's poll loop, no thread.
+        .target(name: "WDFMPRIS", dependencies: ["WDFCore", "CSystemd"]),
         .target(name: "WDFClient", dependencies: [
             "WDFCore", "WDFProtocol", "CLinux", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -67,6 +72,7 @@ let package = Package(
         .testTarget(name: "WDFDaemonTests", dependencies: ["WDFDaemon"]),
         .testTarget(name: "WDFClientTests", dependencies: ["WDFClient", "WDFProtocol"]),
         .testTarget(name: "WDFProtocolTests", dependencies: ["WDFProtocol"]),
+        .testTarget(name: "WDFMPRISTests", dependencies: ["WDFMPRIS"]),
         .testTarget(name: "ServiceTests", dependencies: ["wdfplayd", "wdfplay", "wdfctl", "wdfplay-config", "wdfplay-feed"]),
         .testTarget(name: "EndToEndTests", dependencies: ["WDFCore", "WDFProtocol", "wdfplayd", "wdfplay", "wdfctl", "wdfplay-config", "wdfplay-feed"]),
     ],
