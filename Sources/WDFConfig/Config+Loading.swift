@@ -40,89 +40,18 @@ extension Config {
             return lineA != lineB ? lineA < lineB : a < b
         }
         for name in keys {
-            guard let value = table[name] else { continue }
+            guard let tomlValue = table[name] else { continue }
             let location = locations[name]
-            guard let key = ConfigKey(rawValue: name) else {
+            let value = ConfigValue(toml: tomlValue)
+            let isKey: Bool
+            do throws(ConfigProblem) {
+                isKey = try config.set(name, to: value, home: home ?? currentHome)
+            } catch {
+                throw ConfigError(path: path, line: location?.line, key: name, message: error.message(key: name, value: value))
+            }
+            guard isKey else {
                 throw ConfigError(path: path, line: location?.line, key: name,
                                   message: unknownKeyMessage(name, isTable: location?.isTableHeader ?? false))
-            }
-            func invalid(_ requirement: String) -> ConfigError {
-                ConfigError(path: path, line: location?.line, key: name,
-                            message: "\(quoted(name)) must be \(requirement), not \(describe(value))")
-            }
-            switch key {
-            case .library:
-                guard let library = value.string else {
-                    throw invalid("a string (the path of the folder of episodes)")
-                }
-                guard library == "~" || library.hasPrefix("~/") || library.hasPrefix("/") else {
-                    throw invalid("an absolute folder path or one starting with \"~/\"")
-                }
-                config.library = expandingTilde(library, home: home ?? currentHome)
-                config.libraryIsDefault = false
-            case .series:
-                guard let series = value.string else {
-                    throw invalid("a string (a series name, or \"\" for the series of the last episode played)")
-                }
-                config.series = series
-            case .resumeRewind:
-                guard let seconds = number(value), resumeRewindRange.contains(seconds) else {
-                    throw invalid("a number of seconds between 0 and 600")
-                }
-                config.resumeRewind = seconds
-            case .checkpointInterval:
-                guard let seconds = number(value), checkpointIntervalRange.contains(seconds) else {
-                    throw invalid("a number of seconds between 0.2 and 60")
-                }
-                config.checkpointInterval = seconds
-            case .audioDevice:
-                guard let device = value.string else {
-                    throw invalid("a string (a PulseAudio sink name, or \"\" for the server's default)")
-                }
-                config.audioDevice = device
-            case .volume:
-                guard let percent = value.int, volumeRange.contains(percent) else {
-                    throw invalid("a whole number of percent between 0 and 150")
-                }
-                config.volume = percent
-            case .logLevel:
-                guard let text = value.string, let level = LogLevel(rawValue: text.lowercased()) else {
-                    let names = LogLevel.allCases.map(\.rawValue)
-                    throw invalid("one of \(names.dropLast().joined(separator: ", ")) or \(names.last ?? "")")
-                }
-                config.logLevel = level
-            case .skipChapters:
-                guard let array = value.array else {
-                    throw invalid("an array of strings (chapter title patterns)")
-                }
-                var patterns: [String] = []
-                for (offset, element) in array.enumerated() {
-                    let item = "item \(offset + 1)"
-                    guard let pattern = element.string else {
-                        throw ConfigError(path: path, line: location?.line, key: name,
-                                          message: "\(quoted(name)) must contain only strings (chapter title patterns), but \(item) is \(describe(element))")
-                    }
-                    if let problem = globProblem(pattern) {
-                        throw ConfigError(path: path, line: location?.line, key: name,
-                                          message: "\(quoted(name)) \(item), \(quoted(pattern)), \(problem)")
-                    }
-                    patterns.append(pattern)
-                }
-                config.skipChapters = patterns
-            case .continuePlaying:
-                guard let value = value.bool else {
-                    throw invalid("true or false (whether the next episode of the series follows when one ends)")
-                }
-                config.continuePlaying = value
-            case .feed:
-                guard let url = value.string else {
-                    throw invalid("a string (the feed's http://, https:// or file:// URL, or \"\" for none)")
-                }
-                let lower = url.lowercased()
-                guard url.isEmpty || lower.hasPrefix("http://") || lower.hasPrefix("https://") || lower.hasPrefix("file://") else {
-                    throw invalid("an http://, https:// or file:// URL")
-                }
-                config.feed = url
             }
         }
         return config
@@ -259,87 +188,7 @@ extension Config {
         return previous[b.count]
     }
 
-    /// Integers and finite floats both count as numbers of seconds.
-    private static func number(_ value: TOMLValueConvertible) -> Double? {
-        if let integer = value.int { return Double(integer) }
-        if let double = value.double, double.isFinite { return double }
-        return nil
-    }
-
-    /// Why `pattern` cannot be a chapter title glob (`*`, `?`, `[set]`, `\` escapes), or nil.
-    static func globProblem(_ pattern: String) -> String? {
-        if pattern.isEmpty { return "is empty; a pattern like \"*Sponsor*\" is needed" }
-        var characters = pattern.makeIterator()
-        while let character = characters.next() {
-            switch character {
-            case "\\":
-                if characters.next() == nil { return "ends in a lone backslash" }
-            case "[":
-                // A set: `]` right after `[` or `[!` / `[^` is a member, not the end.
-                var length = 0
-                var mayNegate = true
-                var closed = false
-                while let member = characters.next() {
-                    if mayNegate, member == "!" || member == "^" {
-                        mayNegate = false
-                        continue
-                    }
-                    mayNegate = false
-                    if member == "]", length > 0 {
-                        closed = true
-                        break
-                    }
-                    length += 1
-                }
-                if !closed { return "has a \"[\" without a closing \"]\"" }
-            default:
-                break
-            }
-        }
-        return nil
-    }
-
-    /// A value as it might be written in the file, for messages.
-    private static func describe(_ value: TOMLValueConvertible) -> String {
-        switch value.type {
-        case .string: quoted(value.string ?? "")
-        case .int: value.int.map { String($0) } ?? "an integer"
-        case .double: value.double.map { String($0) } ?? "a number"
-        case .bool: value.bool.map { String($0) } ?? "a boolean"
-        case .array: "an array"
-        case .table: "a table"
-        case .date: "a date"
-        case .time: "a time"
-        case .dateTime: "a date-time"
-        }
-    }
-
-    /// `text` in double quotes, with quotes, backslashes and control characters escaped, and cut
-    /// short when long.
     static func quoted(_ text: String) -> String {
-        var result = "\""
-        var count = 0
-        for scalar in text.unicodeScalars {
-            if count == 60 {
-                result += "…"
-                break
-            }
-            count += 1
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case "\r": result += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16, uppercase: true)
-                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
+        ConfigValue.quoted(text)
     }
 }

@@ -1,38 +1,78 @@
 /// The effective configuration as JSON: what `wdfplay-config --json` prints and the daemon reads
-/// (the daemon does not link the TOML parser; see Docs/ARCHITECTURE.md).
+/// (the daemon does not link the TOML parser; see Docs/ARCHITECTURE.md). One member per setting
+/// of ``ConfigSettings``, in its order, with `library_is_default` after `library`.
 extension Config {
     public var json: JSON {
-        [
-            "library": .string(library),
-            "library_is_default": .bool(libraryIsDefault),
-            "series": .string(series),
-            "resume_rewind": .number(resumeRewind),
-            "checkpoint_interval": .number(checkpointInterval),
-            "audio_device": .string(audioDevice),
-            "volume": .number(Double(volume)),
-            "log_level": .string(logLevel.rawValue),
-            "skip_chapters": .array(skipChapters.map { .string($0) }),
-            "continue": .bool(continuePlaying),
-            "feed": .string(feed),
-        ]
+        var pairs: [(String, JSON)] = []
+        for setting in ConfigSettings.all {
+            guard let value = value(of: setting.name) else { continue }
+            pairs.append((setting.name, value.json))
+            if setting.name == ConfigSettings.table.library.name {
+                pairs.append(("library_is_default", .bool(libraryIsDefault)))
+            }
+        }
+        return .object(pairs)
     }
 
-    /// Reads what `json` wrote; nil if something is missing or of the wrong kind.
+    /// Reads what `json` wrote, each value through its setting's check; nil if a setting is
+    /// missing, of the wrong kind or out of range.
     public init?(json: JSON) {
-        guard let library = json["library"]?.stringValue,
-              let isDefault = json["library_is_default"]?.boolValue,
-              let series = json["series"]?.stringValue,
-              let rewind = json["resume_rewind"]?.doubleValue,
-              let interval = json["checkpoint_interval"]?.doubleValue,
-              let device = json["audio_device"]?.stringValue,
-              let volume = json["volume"]?.intValue,
-              let level = json["log_level"]?.stringValue.flatMap(LogLevel.init(rawValue:)),
-              let skip = json["skip_chapters"]?.arrayValue?.compactMap(\.stringValue),
-              Config.resumeRewindRange.contains(rewind), Config.checkpointIntervalRange.contains(interval),
-              Config.volumeRange.contains(volume) else { return nil }
-        self.init(library: library, series: series, resumeRewind: rewind, checkpointInterval: interval,
-                  audioDevice: device, volume: volume, logLevel: level, skipChapters: skip,
-                  continuePlaying: json["continue"]?.boolValue ?? false, feed: json["feed"]?.stringValue ?? "")
-        libraryIsDefault = isDefault
+        guard let isDefault = json["library_is_default"]?.boolValue else { return nil }
+        var config = Config(home: "/")
+        for setting in ConfigSettings.all {
+            guard let member = json[setting.name], let value = ConfigValue(json: member) else { return nil }
+            do {
+                try config.set(setting.name, to: value, home: "/")
+            } catch {
+                return nil
+            }
+        }
+        config.libraryIsDefault = isDefault
+        self = config
+    }
+}
+
+extension ConfigValue {
+    /// The value in JSON; a table becomes an object.
+    public var json: JSON {
+        switch self {
+        case let .string(text): .string(text)
+        case let .integer(number): .number(Double(number))
+        case let .float(number): .number(number)
+        case let .bool(flag): .bool(flag)
+        case let .array(items): .array(items.map(\.json))
+        case let .table(entries): .object(entries.map { ($0.key, $0.value.json) })
+        case let .other(kind): .string(kind)
+        }
+    }
+
+    /// A JSON value as a value of the file: a whole number below 2^53 is an integer, other
+    /// numbers floats; nil for `null`.
+    public init?(json: JSON) {
+        switch json {
+        case .null: return nil
+        case let .bool(flag): self = .bool(flag)
+        case let .string(text): self = .string(text)
+        case let .number(number):
+            if number.rounded() == number, abs(number) < 9.0e15, let whole = Int(exactly: number) {
+                self = .integer(whole)
+            } else {
+                self = .float(number)
+            }
+        case let .array(items):
+            var values: [ConfigValue] = []
+            for item in items {
+                guard let value = ConfigValue(json: item) else { return nil }
+                values.append(value)
+            }
+            self = .array(values)
+        case let .object(pairs):
+            var entries: [Entry] = []
+            for (key, member) in pairs {
+                guard let value = ConfigValue(json: member) else { return nil }
+                entries.append(Entry(key, value))
+            }
+            self = .table(entries)
+        }
     }
 }

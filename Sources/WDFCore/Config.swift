@@ -1,67 +1,71 @@
 
 /// The settings of `~/.config/wdfplay/config.toml` (see `Config/config.toml` for the documented file).
 ///
+/// Each key is defined once, in ``ConfigSettings``; a setting reads and writes as a property named
+/// after its definition: `config.volume`, `config.skipChapters`, `config.continuePlaying`.
+///
 /// `library` always holds an expanded path: a leading `~/` in the file (or in the default,
 /// ``Config/defaultLibrary``) is replaced by the home directory when the config is parsed or
 /// when ``defaults`` is read. So the value can be used as it is.
+@dynamicMemberLookup
 public struct Config: Sendable, Equatable {
-    /// Folder of episode MP3s (searched recursively); absolute, `~` already expanded.
-    public var library: String
-    /// Which numbered series `wdfplay N` resolves within; empty means the series of the last episode played.
-    public var series: String
-    /// When resuming, start this many seconds before the saved position (0…600).
-    public var resumeRewind: Double
-    /// How often, in seconds, the position is saved while playing (0.2…60).
-    public var checkpointInterval: Double
-    /// PulseAudio sink name to play to; empty means the server's default sink.
-    public var audioDevice: String
-    /// Playback stream volume in percent (0…150).
-    public var volume: Int
-    /// Daemon log threshold.
-    public var logLevel: LogLevel
-    /// Globs: chapters whose titles match one of them are skipped.
-    public var skipChapters: [String]
-    /// When an episode ends, go straight on with the next one of its series.
-    public var continuePlaying: Bool
-    /// The podcast's RSS feed (http, https or file URL); empty: none.
-    public var feed: String
+    /// One value per setting, in the order of ``ConfigSettings/all``.
+    private var values: [any Sendable]
     /// True when the file did not set `library` (so the player may fall back to a demo series
     /// when the default folder does not exist). Setting `library` explicitly — even to the
     /// default value — makes this false.
     public var libraryIsDefault: Bool
 
-    /// A configuration; every argument defaults to the documented default. A nil `library` means
-    /// the default folder (expanded against `home`, or `$HOME` when `home` is nil) and sets
-    /// ``libraryIsDefault``; a given `library` is taken as it is.
-    public init(
-        library: String? = nil,
-        series: String = "",
-        resumeRewind: Double = 3,
-        checkpointInterval: Double = 1,
-        audioDevice: String = "",
-        volume: Int = 100,
-        logLevel: LogLevel = .info,
-        skipChapters: [String] = [],
-        continuePlaying: Bool = false,
-        feed: String = "",
-        home: String? = nil
-    ) {
-        if let library {
-            self.library = library
-            self.libraryIsDefault = false
-        } else {
-            self.library = Config.expandingTilde(Config.defaultLibrary, home: home ?? Config.currentHome)
-            self.libraryIsDefault = true
+    /// Every setting at its default; `library` expanded against `home`, or `$HOME` when `home` is nil.
+    public init(home: String? = nil) {
+        let home = home ?? Config.currentHome
+        values = ConfigSettings.all.map { $0.initialStoredValue(home: home) }
+        libraryIsDefault = true
+    }
+
+    /// `config.volume`: the value of the setting ``ConfigSettings/volume``. Assigning `library`
+    /// this way does not change ``libraryIsDefault``.
+    public subscript<Value>(dynamicMember key: KeyPath<ConfigSettings, ConfigSetting<Value>>) -> Value {
+        get {
+            let setting = ConfigSettings.table[keyPath: key]
+            guard let position = ConfigSettings.positions[setting.name], let value = values[position] as? Value else {
+                preconditionFailure("\(setting.name) is not in ConfigSettings.all")
+            }
+            return value
         }
-        self.series = series
-        self.resumeRewind = resumeRewind
-        self.checkpointInterval = checkpointInterval
-        self.audioDevice = audioDevice
-        self.volume = volume
-        self.logLevel = logLevel
-        self.skipChapters = skipChapters
-        self.continuePlaying = continuePlaying
-        self.feed = feed
+        set {
+            let setting = ConfigSettings.table[keyPath: key]
+            guard let position = ConfigSettings.positions[setting.name] else {
+                preconditionFailure("\(setting.name) is not in ConfigSettings.all")
+            }
+            values[position] = newValue
+        }
+    }
+
+    /// Sets the key `name` from a value of the file, checked by its setting (`~` in `library`
+    /// expanded against `home`); setting `library` clears ``libraryIsDefault``.
+    /// - Returns: false when `name` is no key.
+    @discardableResult
+    public mutating func set(_ name: String, to value: ConfigValue, home: String) throws(ConfigProblem) -> Bool {
+        guard let position = ConfigSettings.positions[name] else { return false }
+        values[position] = try ConfigSettings.all[position].readStoredValue(value, home: home)
+        if name == ConfigSettings.table.library.name { libraryIsDefault = false }
+        return true
+    }
+
+    /// The value of the key `name` as a value of the file; nil when it is no key.
+    public func value(of name: String) -> ConfigValue? {
+        guard let position = ConfigSettings.positions[name] else { return nil }
+        return ConfigSettings.all[position].configValue(ofStored: values[position])
+    }
+
+    public static func == (a: Config, b: Config) -> Bool {
+        guard a.libraryIsDefault == b.libraryIsDefault else { return false }
+        for (position, setting) in ConfigSettings.all.enumerated()
+        where !setting.storedValuesEqual(a.values[position], b.values[position]) {
+            return false
+        }
+        return true
     }
 
     /// All defaults, with `library` expanded against the current `$HOME` (read on every access).
@@ -71,17 +75,10 @@ public struct Config: Sendable, Equatable {
     public static func defaults(home: String) -> Config { Config(home: home) }
 
     /// The default `library`, as written in the file (unexpanded).
-    public static let defaultLibrary = "~/Podcasts/When Diplomacy Fails"
-
-    /// Allowed values of `resume_rewind`, in seconds.
-    public static let resumeRewindRange: ClosedRange<Double> = 0...600
-    /// Allowed values of `checkpoint_interval`, in seconds.
-    public static let checkpointIntervalRange: ClosedRange<Double> = 0.2...60
-    /// Allowed values of `volume`, in percent.
-    public static let volumeRange: ClosedRange<Int> = 0...150
+    public static var defaultLibrary: String { ConfigSettings.table.library.defaultValue }
 
     /// The keys the file may set, in documentation order.
-    public static let keys: [String] = ConfigKey.allCases.map(\.rawValue)
+    public static let keys: [String] = ConfigSettings.all.map(\.name)
 
     /// `$XDG_CONFIG_HOME/wdfplay/config.toml`, else `$HOME/.config/wdfplay/config.toml`
     /// (a relative `XDG_CONFIG_HOME` is ignored, as the XDG spec requires).
@@ -121,18 +118,4 @@ public enum LogLevel: String, Sendable, CaseIterable, Comparable {
     public static func < (lhs: LogLevel, rhs: LogLevel) -> Bool {
         lhs.severity < rhs.severity
     }
-}
-
-/// The keys of the file, in documentation order.
-package enum ConfigKey: String, CaseIterable {
-    case library
-    case series
-    case resumeRewind = "resume_rewind"
-    case checkpointInterval = "checkpoint_interval"
-    case audioDevice = "audio_device"
-    case volume
-    case logLevel = "log_level"
-    case skipChapters = "skip_chapters"
-    case continuePlaying = "continue"
-    case feed
 }
