@@ -14,6 +14,10 @@ import CSonic
 /// for any length: the error never accumulates (sonic's own ratio is off by up to 2 % at 3×, which
 /// counting output × speed would add up to 20 s in an hour). At 1.0 and after `drain`, it is exact.
 ///
+/// The sink plays behind what it was given: `inputFrame(forOutputFrame:)` maps the output frame
+/// being heard (frames written − the sink's latency) back to the input, between the books kept at
+/// each `process` call (the last `anchorLimit` calls).
+///
 /// `reset` (seek, stop) drops everything held, so no stale audio plays after a seek. Pause needs
 /// nothing: the stretcher holds its frames until playback goes on.
 public final class SpeedStretcher {
@@ -36,6 +40,10 @@ public final class SpeedStretcher {
     public var heardInputFrames: Int { inputFrames - heldInputFrames }
     /// True while frames pass through untouched (speed 1.0, nothing held).
     public var isBypassing: Bool { speed == 1 && stream == nil }
+
+    /// (outputFrames, heardInputFrames) after each call, oldest first, at most `anchorLimit`.
+    private var anchors: [(output: Int, heard: Int)] = [(0, 0)]
+    static let anchorLimit = 256
 
     /// Our estimate of the input represented by the output, before it is clamped to sonic's bound.
     private var represented = 0.0
@@ -74,6 +82,28 @@ public final class SpeedStretcher {
         outputFrames = 0
         heldInputFrames = 0
         represented = 0
+        anchors = [(0, 0)]
+    }
+
+    /// The input frame (since the last reset) that output frame `frame` stands for, interpolated
+    /// between the books of the calls around it; the same error bound as `heardInputFrames`.
+    public func inputFrame(forOutputFrame frame: Int) -> Int {
+        guard let last = anchors.last, frame < last.output else { return heardInputFrames }
+        var low = 0
+        var high = anchors.count - 1
+        while high - low > 1 {
+            let middle = (low + high) / 2
+            if anchors[middle].output <= frame { low = middle } else { high = middle }
+        }
+        let (a, b) = (anchors[low], anchors[high])
+        guard frame >= a.output else { return max(0, a.heard - Int((Double(a.output - frame) * speed).rounded())) }
+        guard b.output > a.output else { return b.heard }
+        return a.heard + Int((Double(b.heard - a.heard) * Double(frame - a.output) / Double(b.output - a.output)).rounded())
+    }
+
+    private func keepAnchor() {
+        anchors.append((outputFrames, heardInputFrames))
+        if anchors.count > 2 * Self.anchorLimit { anchors.removeFirst(Self.anchorLimit) }
     }
 
     /// Feeds interleaved 16-bit frames and appends what comes out to `output`.
@@ -82,6 +112,7 @@ public final class SpeedStretcher {
         if isBypassing {
             output.append(contentsOf: input)
             pass(input.count / channels)
+            keepAnchor()
             return
         }
         let sonic = try openStream()
@@ -97,6 +128,7 @@ public final class SpeedStretcher {
             account(input: count / channels, output: (output.count - before) / channels)
             start += count
         }
+        keepAnchor()
         closeIfIdle()
     }
 
@@ -106,6 +138,7 @@ public final class SpeedStretcher {
         if isBypassing {
             output.append(contentsOf: input)
             pass(input.count / channels)
+            keepAnchor()
             return
         }
         let sonic = try openStream()
@@ -121,6 +154,7 @@ public final class SpeedStretcher {
             account(input: count / channels, output: (output.count - before) / channels)
             start += count
         }
+        keepAnchor()
         closeIfIdle()
     }
 
@@ -135,6 +169,7 @@ public final class SpeedStretcher {
         drainAvailable(sonic, into: &output)
         outputFrames += (output.count - before) / channels
         settle()
+        keepAnchor()
     }
 
     // MARK: - Books
