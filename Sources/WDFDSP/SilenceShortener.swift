@@ -127,6 +127,13 @@ public final class SilenceShortener {
         passHeld(into: &output)
     }
 
+    /// Frames the caller passed on itself while `isBypassing` (no copy): counted as if processed.
+    func countBypassed(_ frames: Int) {
+        precondition(isBypassing, "frames passed around a shortener that holds some")
+        inputFrames += frames
+        outputFrames += frames
+    }
+
     // MARK: - Blocks
 
     private func handle(_ block: UnsafeBufferPointer<Int16>, into output: inout [Int16]) {

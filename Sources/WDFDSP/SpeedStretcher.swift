@@ -101,6 +101,13 @@ public final class SpeedStretcher {
         return a.heard + Int((Double(b.heard - a.heard) * Double(frame - a.output) / Double(b.output - a.output)).rounded())
     }
 
+    /// Frames the caller passed on itself while `isBypassing` (no copy): counted as if processed.
+    func countBypassed(_ frames: Int) {
+        precondition(isBypassing, "frames passed around a stretcher that holds some")
+        pass(frames)
+        keepAnchor()
+    }
+
     private func keepAnchor() {
         anchors.append((outputFrames, heardInputFrames))
         if anchors.count > 2 * Self.anchorLimit { anchors.removeFirst(Self.anchorLimit) }
