@@ -179,6 +179,19 @@ public final class SpeedStretcher {
         keepAnchor()
     }
 
+    /// `drain` for float frames.
+    public func drain(into output: inout [Float]) throws(DSPError) {
+        guard let sonic = stream else { return }
+        guard sonicFlushStream(sonic) != 0 else {
+            throw DSPError(.dspFailed, "libsonic could not flush its buffers (out of memory).")
+        }
+        let before = output.count
+        drainAvailable(sonic, into: &output)
+        outputFrames += (output.count - before) / channels
+        settle()
+        keepAnchor()
+    }
+
     // MARK: - Books
 
     private func checkWhole(_ samples: Int) throws(DSPError) {

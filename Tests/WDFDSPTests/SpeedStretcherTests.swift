@@ -42,11 +42,13 @@ struct SpeedStretcherTests {
         try stretcher.setSpeed(2)
         var output: [Float] = []
         try floats.withUnsafeBufferPointer { try stretcher.process($0, into: &output) }
+        #expect(stretcher.heldInputFrames < stretcher.maximumHeldFrames)
+        try stretcher.drain(into: &output)
+        #expect(stretcher.heldInputFrames == 0 && stretcher.heardInputFrames == tone.frames)
         let ratio = Double(floats.count) / Double(output.count)
         #expect(abs(ratio - 2) < 0.05, "length ratio \(ratio)")
         let left = stride(from: 0, to: output.count, by: 2).map { Int16(output[$0] * 32767) }
         #expect(abs(frequency(left[2000..<(left.count - 2000)], rate: 44100) - 300) < 3)
-        #expect(stretcher.heldInputFrames < stretcher.maximumHeldFrames)
     }
 
     @Test func atOneFramesPassUntouchedWithoutSonic() throws {
