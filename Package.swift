@@ -28,9 +28,17 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
+        // libsonic-dev has no pkg-config file: the module map links "sonic" itself.
+        .systemLibrary(name: "CSonic", providers: [.apt(["libsonic-dev"])]),
+        .systemLibrary(
+            name: "CEBUR128", pkgConfig: "libebur128",
+            providers: [.apt(["libebur128-dev"])]),
         .target(name: "WDFCore"),
         .target(name: "WDFConfig", dependencies: ["WDFCore", "TOMLKit"]),
         .target(name: "WDFAudio", dependencies: ["WDFCore", "CMPG123", "CPulse"]),
+        // The DSP stage of the playback path (speed, silence shortening, loudness and gain): pure
+        // sample processing, no sound server; the only home of the libsonic and libebur128 handles.
+        .target(name: "WDFDSP", dependencies: ["CSonic", "CEBUR128"]),
         // The podcast feed: RSS parsing (pure Swift, no XML library) and HTTP through libcurl.
         // Only wdfplay-feed links them; the daemon reads the feed store that it writes.
         .target(name: "WDFFeed", dependencies: ["WDFCore"]),
@@ -64,9 +72,12 @@ let package = Package(
         ]),
         // Scripts/bench-chapters: reading the chapters of a file with a 5 MB tag.
         .executableTarget(name: "bench-chapters", dependencies: ["WDFCore"], path: "Benchmarks/ChapterRead"),
+        // Scripts/bench-dsp: frames per second of the DSP stages on 30 minutes of PCM.
+        .executableTarget(name: "bench-dsp", dependencies: ["WDFDSP"], path: "Benchmarks/DSP"),
         .testTarget(name: "WDFCoreTests", dependencies: ["WDFCore"]),
         .testTarget(name: "WDFConfigTests", dependencies: ["WDFConfig"]),
         .testTarget(name: "WDFAudioTests", dependencies: ["WDFAudio"]),
+        .testTarget(name: "WDFDSPTests", dependencies: ["WDFDSP"]),
         .testTarget(name: "WDFFeedTests", dependencies: ["WDFFeed"]),
         .testTarget(name: "WDFNetTests", dependencies: ["WDFNet"]),
         .testTarget(name: "WDFDaemonTests", dependencies: ["WDFDaemon"]),
