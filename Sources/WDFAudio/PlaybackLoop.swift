@@ -29,6 +29,8 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
     /// Set from the moment the queued file's audio is written after the current one's until it
     /// is heard: `decoder` is still the file being heard, `next.decoder` the one being written.
     private var next: Transition?
+    /// Statuses taken so far (`PlayerStatus.stamp`).
+    private var statusCount: UInt64 = 0
     private let buffer: UnsafeMutableRawBufferPointer
 
     private struct Transition {
@@ -213,7 +215,7 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         }
         do throws(AudioError) {
             try fill()
-            if next != nil { _ = heardPosition() }
+            commitNextIfHeard()
             checkBoundaries()
             if reachedEnd, sink.drained, state == .playing {
                 finish()
@@ -352,12 +354,18 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         frames.map { Double($0) / Double(format.sampleRate) }
     }
 
-    /// Media time being heard now; remembered in `lastHeard`.
+    /// Once the queued file is being heard, it becomes the file in play (with its events). Only
+    /// `service` does this: reading the position (`status`) never changes what is in play.
+    private func commitNextIfHeard() {
+        guard let transition = next, decoder != nil, outputError == nil,
+              let heard = try? sink.heardSeconds(), heard >= transition.streamOffset else { return }
+        commitNext(transition, heardStream: heard)
+    }
+
+    /// Media time being heard now; remembered in `lastHeard`. While the next file is written but
+    /// not yet committed (`commitNextIfHeard`), the position stays at the end of this one.
     private func heardPosition() -> Double {
         guard decoder != nil, outputError == nil, let heard = try? sink.heardSeconds() else { return lastHeard }
-        if let transition = next, heard >= transition.streamOffset {
-            commitNext(transition, heardStream: heard)
-        }
         var position = segmentStart + heard
         if let duration = durationSeconds { position = min(position, duration) }
         lastHeard = position
@@ -371,7 +379,8 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
             // The sound server is back: the failure that stopped a load no longer holds.
             outputError = nil
         }
+        statusCount += 1
         return PlayerStatus(state: state, path: path, position: position, duration: durationSeconds,
-                            outputError: outputError)
+                            outputError: outputError, stamp: statusCount)
     }
 }

@@ -14,6 +14,19 @@ public struct PlayerStatus: Sendable, Equatable {
     public var duration: Double?
     /// Set while the output is unusable (e.g. the sound server went away).
     public var outputError: AudioError?
+    /// Taken after every earlier status of the same player (0: not from a player): a status that
+    /// arrives late (an event read after a command's answer) is told apart from a newer one.
+    public var stamp: UInt64 = 0
+
+    public init(state: PlaybackState, path: String?, position: Double, duration: Double?, outputError: AudioError?,
+                stamp: UInt64 = 0) {
+        self.state = state
+        self.path = path
+        self.position = position
+        self.duration = duration
+        self.outputError = outputError
+        self.stamp = stamp
+    }
 
     public static let stopped = PlayerStatus(state: .stopped, path: nil, position: 0, duration: nil, outputError: nil)
 }

@@ -103,10 +103,10 @@ extension Daemon {
     }
 
     func resolver(_ items: [CatalogItem]) -> EpisodeResolver {
-        var resolver = EpisodeResolver(items: items, currentSeries: nil, lastKey: store.lastPath, records: store.records)
+        var resolver = EpisodeResolver(items: items, currentSeries: nil, lastKey: engine.store.lastPath, records: engine.store.records)
         // Config `series` may be a unique beginning of a name, as on the command line.
         var current: String? = config.series.isEmpty ? nil : resolver.series(named: config.series) ?? config.series
-        if current == nil, let last = store.lastPath {
+        if current == nil, let last = engine.store.lastPath {
             current = items.first(where: { $0.storeKey == last })?.series
         }
         resolver.currentSeries = current
@@ -207,7 +207,7 @@ extension Daemon {
         case let .path(path)?:
             item = try itemForPath(path)
         case nil:
-            let path = (player.status().state != .stopped ? nowPlaying?.episode.path : nil) ?? store.lastPath
+            let path = (engine.status.state != .stopped ? engine.nowPlaying?.episode.path : nil) ?? engine.store.lastPath
             guard let path else {
                 throw WireError("no_last_episode", "Nothing has been played yet; name an episode, e.g. `wdfctl info 6`.")
             }
@@ -226,7 +226,7 @@ extension Daemon {
             }
             pairs.append(("album", JSON(episode.album)))
             let (list, origin) = chapterList(for: episode, duration: item.duration, reportProblems: false)
-            let marks = bookmarkSpans(for: episode.path, chapters: list, duration: item.duration)
+            let marks = engine.bookmarkSpans(for: episode.path, chapters: list, duration: item.duration)
             chapters = Daemon.interleaved(list.spans, marks).map { span in
                 var json: [(String, JSON)] = [
                     ("number", .number(Double(span.number))), ("title", .string(span.title)), ("start", .number(span.start)),
@@ -266,15 +266,15 @@ extension Daemon {
         case let .query(query)?: item = try resolveItem(query).0
         case let .path(path)?: item = try itemForPath(path)
         case nil:
-            let path = (player.status().state != .stopped ? nowPlaying?.episode.path : nil)
+            let path = (engine.status.state != .stopped ? engine.nowPlaying?.episode.path : nil)
             guard let path else {
                 throw .badArgument("Name the episode to mark, e.g. `wdfctl \(played ? "played" : "unplayed") 6`.")
             }
             item = try itemForPath(path)
         }
-        store.setPlayed(played, key: item.storeKey, duration: item.duration)
-        saveStore(durable: true)
-        if let problem = storeProblem { throw WireError("store_failed", problem) }
+        if let problem = engine.setPlayed(played, key: item.storeKey, duration: item.duration) {
+            throw WireError("store_failed", problem)
+        }
         return itemJSON(item)
     }
 
@@ -295,7 +295,7 @@ extension Daemon {
     // MARK: JSON
 
     func itemJSON(_ item: CatalogItem) -> JSON {
-        let record = store.record(for: item.storeKey)
+        let record = engine.store.record(for: item.storeKey)
         var progress: [(String, JSON)]
         if let record, record.played {
             progress = [("state", "played")]
@@ -327,62 +327,18 @@ extension Daemon {
     }
 }
 
-// MARK: continue
+// MARK: what the engine asks
 
-extension Daemon {
-    /// With `continue = true`, tells the player which file follows the one in play: the next
-    /// number of its series, if downloaded, from where the listener stopped in it.
-    func queueNext() {
-        upNext = nil
-        guard config.continuePlaying, let now = nowPlaying,
-              let items = try? currentCatalog().items,
-              let item = items.first(where: { $0.path == now.episode.path }),
-              sleepTimer?.isFading != true,
-              case let .found(next) = resolver(items).following(item, skippingPlayed: true) else {
-            player.queue(path: nil)
-            return
-        }
-        guard let path = next.path else {
-            log.info("\(next.shortName) follows but is not downloaded; playback will stop at the end")
-            player.queue(path: nil)
-            return
-        }
-        upNext = next
-        player.queue(path: path, position: store.startPosition(for: path, rewind: config.resumeRewind), title: next.title)
+extension Daemon: EngineHost {
+    func chapters(for episode: Episode, duration: Double?) -> (ChapterList, ChapterOrigin?) {
+        chapterList(for: episode, duration: duration)
     }
 
-    /// The library changed while an episode plays with nothing queued after it: the next one
-    /// may have arrived.
-    func requeueIfDue() {
-        guard let due = requeueAt, Daemon.now() >= due else { return }
-        requeueAt = nil
-        guard nowPlaying != nil, upNext == nil else { return }
-        queueNext()
-        if let next = upNext { log.info("\(next.shortName) arrived in the library; it follows the episode in play") }
-    }
-
-    /// The queued episode is being heard, without a gap (the player switched files in the stream).
-    func followed(_ status: PlayerStatus) {
-        guard let path = status.path, let episode = try? episode(atPath: path) else { return }
-        began(episode, fromDemo: isDemo(path), status: status, navigated: false)
-        broadcast("state", statusJSON(status))
-        nextCheckpoint = Daemon.now() + config.checkpointInterval
-    }
-
-    /// The queued episode could not follow in the same stream (another sample format): load it.
-    func startFollowing(_ item: CatalogItem) {
-        guard let path = item.path else { return }
-        do throws(WireError) {
-            let episode = try episode(atPath: path)
-            let start = store.startPosition(for: path, rewind: config.resumeRewind)
-            switch player.load(path: path, position: start, title: episode.title) {
-            case let .success(loaded):
-                began(episode, fromDemo: isDemo(path), status: loaded, navigated: false)
-            case let .failure(error):
-                log.error("Cannot continue with \(path): \(error.message)")
-            }
-        } catch {
-            log.error("Cannot continue with \(path): \(error.message)")
-        }
+    /// The next episode of the series of the one at `path` (skipping those marked played).
+    func episode(after path: String) -> CatalogItem? {
+        guard let items = try? currentCatalog().items,
+              let item = items.first(where: { $0.path == path }),
+              case let .found(next) = resolver(items).following(item, skippingPlayed: true) else { return nil }
+        return next
     }
 }

@@ -12,10 +12,10 @@ extension Daemon {
         ("resume", "resume; when stopped, play the last episode (or the next, once it is finished)",
          { d, r, _ throws(WireError) in try d.setPaused(false, request: r) }),
         ("toggle", "pause if playing, else resume (as `resume` does when stopped)",
-         { d, r, _ throws(WireError) in try d.setPaused(d.player.status().state == .playing, request: r) }),
+         { d, r, _ throws(WireError) in try d.setPaused(d.engine.status.state == .playing, request: r) }),
         ("seek", "seek: {position: s} absolute, or {offset: ±s} relative", { d, r, _ throws(WireError) in try d.seek(r) }),
-        ("next", "next chapter", { d, _, _ throws(WireError) in try d.nextChapter() }),
-        ("prev", "previous chapter (the start of this one after its first 5 s)", { d, _, _ throws(WireError) in try d.previousChapter() }),
+        ("next", "next chapter", { d, _, _ throws(WireError) in d.statusJSON(try d.engine.nextChapter()) }),
+        ("prev", "previous chapter (the start of this one after its first 5 s)", { d, _, _ throws(WireError) in d.statusJSON(try d.engine.previousChapter()) }),
         ("chapter", "go to chapter {number: N} (1-based), the first whose title contains {title: TEXT}, or {bookmark: N}",
          { d, r, _ throws(WireError) in try d.goToChapter(r) }),
         ("mark", "bookmark the heard position as a chapter of your own: {title?: TEXT}", { d, r, _ throws(WireError) in try d.mark(r) }),
@@ -28,10 +28,10 @@ extension Daemon {
         ("played", "mark an episode played: {episode, series?}", { d, r, _ throws(WireError) in try d.playedCommand(r, played: true) }),
         ("unplayed", "mark an episode new again (its position is forgotten): {episode, series?}",
          { d, r, _ throws(WireError) in try d.playedCommand(r, played: false) }),
-        ("status", "what plays, where, which chapter", { d, _, _ throws(WireError) in d.statusJSON(d.player.status()) }),
+        ("status", "what plays, where, which chapter", { d, _, _ throws(WireError) in d.statusJSON(d.engine.heardStatus()) }),
         ("sleep", "sleep timer: {seconds: N} of listening, {at: \"chapter\"|\"episode\"} end, {off: true}; {} shows it",
          { d, r, _ throws(WireError) in try d.sleepCommand(r) }),
-        ("stop", "stop playing (the position is kept)", { d, _, _ throws(WireError) in d.stop() }),
+        ("stop", "stop playing (the position is kept)", { d, _, _ throws(WireError) in d.statusJSON(d.engine.stop()) }),
         ("quit", "save and exit the daemon", { d, _, _ throws(WireError) in d.quit() }),
         ("reload", "read the config file again, as SIGHUP does; a bad file is refused and the settings in effect kept",
          { d, _, _ throws(WireError) in try d.reloadCommand() }),
@@ -58,37 +58,8 @@ extension Daemon {
         let restart = try request.bool("restart") ?? false
         if let from, from < 0 { throw .badArgument("\"from\" must not be negative.") }
         let (episode, fromDemo) = try chooseEpisode(request)
-        let status = player.status()
-        if from == nil, !restart, status.path == episode.path, status.state != .stopped {
-            // Already loaded: just carry on where it is.
-            let resumed = try result(player.setPaused(false))
-            return playReply(resumed, startedAt: resumed.position, resumed: true)
-        }
-        if status.state != .stopped { remember(status, durable: true) }
-        let start = from ?? (restart ? 0 : store.startPosition(for: episode.path, rewind: config.resumeRewind))
-        // A `from` past the end is refused, as `seek` refuses it (not played from the start).
-        let loaded = try result(player.load(path: episode.path, position: start, title: episode.title,
-                                            refusePastEnd: from != nil))
-        outputRecovery.stop()
-        began(episode, fromDemo: fromDemo, status: loaded, navigated: from != nil)
-        return playReply(loaded, startedAt: loaded.position, resumed: from == nil && !restart && start > 0)
-    }
-
-    /// The player has `episode` loaded (by a play request, or following the last one): its
-    /// chapters, the resume record, and what comes after it.
-    func began(_ episode: Episode, fromDemo: Bool, status loaded: PlayerStatus, navigated: Bool) {
-        let (chapters, origin) = chapterList(for: episode, duration: loaded.duration)
-        nowPlaying = NowPlaying(episode: episode, chapters: chapters,
-                                bookmarks: bookmarkSpans(for: episode.path, chapters: chapters, duration: loaded.duration),
-                                chapterOrigin: origin, fromDemo: fromDemo)
-        navigatedChapter = navigated ? chapters.current(at: loaded.position)?.number : nil
-        lastSkipped = .null
-        lastChapterNumber = chapters.current(at: loaded.position)?.number
-        player.watch(boundaries: chapters.boundaries)
-        store.update(path: episode.path, position: loaded.position, duration: loaded.duration)
-        saveStore(durable: true)
-        log.info("playing \(episode.path) from \(TimeFormat.clock(loaded.position))")
-        queueNext()
+        let started = try engine.play(episode, fromDemo: fromDemo, from: from, restart: restart)
+        return playReply(started.status, startedAt: started.startedAt, resumed: started.resumed)
     }
 
     private func playReply(_ status: PlayerStatus, startedAt: Double, resumed: Bool) -> JSON {
@@ -105,12 +76,12 @@ extension Daemon {
     private func chooseEpisode(_ request: Request) throws(WireError) -> (Episode, Bool) {
         switch try selector(request) {
         case nil:
-            guard let last = store.lastPath, !last.hasPrefix("feed:") else {
+            guard let last = engine.store.lastPath, !last.hasPrefix("feed:") else {
                 throw WireError("no_last_episode", "There is no last episode to continue yet; name one, e.g. `wdfplay 6`.")
             }
             // Continuing a finished episode is going on to the next one in its series (as
             // `wdfplay SERIES` does); one with no next plays again from the start.
-            if store.record(for: last)?.finished == true, let next = nextAfterFinished(last) {
+            if engine.store.record(for: last)?.finished == true, let next = nextAfterFinished(last) {
                 return (try episode(atPath: try downloadedPath(next.0)), next.fromDemo)
             }
             return (try episode(atPath: last), isDemo(last))
@@ -177,40 +148,13 @@ extension Daemon {
 
     // MARK: transport
 
-    func result(_ result: Result<PlayerStatus, AudioError>) throws(WireError) -> PlayerStatus {
-        switch result {
-        case let .success(status): return status
-        case let .failure(error) where error.code == .pastEnd: throw .badArgument(error.message)
-        case let .failure(error): throw WireError(error.code.rawValue, error.message)
-        }
-    }
-
     /// `request`: the resume/toggle request; when stopped, playing again is a `play` of the last
     /// episode (a media key bound to toggle starts it, as with mpc and playerctl).
     private func setPaused(_ paused: Bool, request: Request? = nil) throws(WireError) -> JSON {
-        let status = player.status()
-        if status.state == .stopped, !paused, let request {
+        if engine.status.state == .stopped, !paused, let request {
             return try play(request.withoutArguments())
         }
-        guard status.state != .stopped else { throw .nothingPlaying() }
-        if paused {
-            // The listener's pause wins over carrying on when the sound server returns.
-            outputRecovery.stop()
-        } else if status.outputError != nil {
-            // Resuming while the server is gone: try now, and keep trying if it is still away.
-            switch player.setPaused(false) {
-            case let .success(resumed):
-                outputRecovery.stop()
-                return statusJSON(resumed)
-            case let .failure(error):
-                outputRecovery.start()
-                throw WireError(error.code.rawValue, "\(error.message) Playback will resume when it is back.")
-            }
-        }
-        let changed = try result(player.setPaused(paused))
-        // Saved before the reply: a pause that was answered is on disk.
-        if paused { remember(changed, durable: true) }
-        return statusJSON(changed)
+        return statusJSON(try engine.setPaused(paused))
     }
 
     private func seek(_ request: Request) throws(WireError) -> JSON {
@@ -221,76 +165,25 @@ extension Daemon {
             throw .badArgument("seek needs \"position\" (seconds from the start) or \"offset\" (seconds, + or -).")
         }
         if let position, position < 0 { throw .badArgument("\"position\" must not be negative.") }
-        let status = player.status()
-        guard status.state != .stopped else { throw .nothingPlaying() }
-        let target = position ?? status.position + (offset ?? 0)
-        if let duration = status.duration, target > duration {
-            throw .badArgument("\(TimeFormat.clock(target)) is past the end of the episode (\(TimeFormat.clock(duration))).")
-        }
-        // Seeking into a chapter is choosing it: skip rules leave it alone.
-        navigatedChapter = nowPlaying?.chapters.current(at: max(0, target))?.number
-        return statusJSON(try result(player.seek(to: max(0, target))))
-    }
-
-    private func chaptersInPlay() throws(WireError) -> (ChapterList, PlayerStatus) {
-        let status = player.status()
-        guard status.state != .stopped, let now = nowPlaying else { throw .nothingPlaying() }
-        guard !now.chapters.isEmpty else {
-            throw WireError("no_chapters", "\"\(now.episode.title)\" has no chapters.")
-        }
-        return (now.chapters, status)
-    }
-
-    /// Navigation by the listener: the chapter they chose plays even if a skip rule matches it.
-    private func jump(to span: ChapterList.Span) throws(WireError) -> JSON {
-        navigatedChapter = span.number
-        return statusJSON(try result(player.seek(to: span.start)))
-    }
-
-    private func nextChapter() throws(WireError) -> JSON {
-        let (chapters, status) = try chaptersInPlay()
-        guard let next = chapters.next(after: status.position) else {
-            throw WireError("no_next_chapter", "This is the last chapter.")
-        }
-        return try jump(to: next)
-    }
-
-    private func previousChapter() throws(WireError) -> JSON {
-        let (chapters, status) = try chaptersInPlay()
-        guard let target = chapters.previous(from: status.position) else {
-            return statusJSON(try result(player.seek(to: 0)))
-        }
-        return try jump(to: target)
+        return statusJSON(try engine.seek(position: position, offset: offset))
     }
 
     private func goToChapter(_ request: Request) throws(WireError) -> JSON {
         if let mark = try request.integer("bookmark") {
-            let (now, span) = try bookmarkInPlay(mark)
-            navigatedChapter = now.chapters.current(at: span.start)?.number
-            return statusJSON(try result(player.seek(to: span.start)))
+            return statusJSON(try engine.goToBookmark(mark))
         }
         let number = try request.integer("number")
         let title = try request.string("title")?.trimmingWhitespace()
         guard number != nil || !(title ?? "").isEmpty else {
             throw .badArgument("chapter needs \"number\" (1-based) or \"title\" (text to look for).")
         }
-        let (chapters, _) = try chaptersInPlay()
-        if let number {
-            guard let span = chapters.span(number: number) else {
-                throw WireError("no_such_chapter", "There is no chapter \(number); this episode has \(chapters.count).")
-            }
-            return try jump(to: span)
-        }
-        let text = (title ?? "").lowercased()
-        guard let span = chapters.spans.first(where: { $0.title.lowercased().contains(text) }) else {
-            throw WireError("no_such_chapter", "No chapter title contains \"\(title ?? "")\".")
-        }
-        return try jump(to: span)
+        return statusJSON(try engine.goToChapter(number: number, title: title))
     }
 
     func chapterListJSON() throws(WireError) -> JSON {
-        let status = player.status()
-        guard status.state != .stopped, let now = nowPlaying else { throw .nothingPlaying() }
+        guard engine.status.state != .stopped, engine.nowPlaying != nil else { throw .nothingPlaying() }
+        let status = engine.heardStatus()
+        guard status.state != .stopped, let now = engine.nowPlaying else { throw .nothingPlaying() }
         let current = now.chapters.current(at: status.position)?.number
         let source = now.chapterOrigin?.rawValue
         // The episode's chapters by their numbers, the listener's bookmarks (numbered on their
@@ -301,7 +194,7 @@ extension Daemon {
                 pairs.append(("length", .number(span.length.isFinite ? span.length : 0)))
                 pairs.append(("source", .string(span.isBookmark ? ChapterOrigin.bookmark.rawValue : source ?? span.origin.rawValue)))
                 pairs.append(("bookmark", .bool(span.isBookmark)))
-                pairs.append(("skip", .bool(wouldSkip(span))))
+                pairs.append(("skip", .bool(engine.wouldSkip(span))))
                 if let url = span.url { pairs.append(("url", .string(url))) }
                 if let image = span.image { pairs.append(("image", .string(image))) }
                 if let description = span.description { pairs.append(("description", .string(description))) }
@@ -312,17 +205,6 @@ extension Daemon {
         })
     }
 
-    private func stop() -> JSON {
-        let status = player.status()
-        if status.state != .stopped { remember(status, durable: true) }
-        let stopped = player.stop()
-        outputRecovery.stop()
-        nowPlaying = nil
-        lastChapterNumber = nil
-        nextCheckpoint = nil
-        return statusJSON(stopped)
-    }
-
     private func quit() -> JSON {
         running = false
         return ["quitting": true]
@@ -331,7 +213,7 @@ extension Daemon {
     // MARK: JSON views
 
     func statusJSON(_ status: PlayerStatus) -> JSON {
-        let now = status.state == .stopped ? nil : nowPlaying
+        let now = status.state == .stopped ? nil : engine.nowPlaying
         let chapter = now?.chapters.current(at: status.position)
         return [
             "state": .string(status.state.rawValue),
@@ -341,10 +223,10 @@ extension Daemon {
             "chapter": chapter.map(chapterJSON) ?? .null,
             "chapters_count": .number(Double(now?.chapters.count ?? 0)),
             "chapter_starts": .array((now?.chapters.spans ?? []).map { .number($0.start) }),
-            "sleep": sleepTimer == nil ? .null : sleepJSON(status),
-            "skipped": now == nil ? .null : lastSkipped,
+            "sleep": engine.sleepTimer == nil ? .null : sleepJSON(status),
+            "skipped": now == nil ? .null : engine.lastSkipped.map(skippedJSON) ?? .null,
             "output_error": JSON(status.outputError?.message),
-            "store_error": JSON(storeProblem),
+            "store_error": JSON(engine.storeProblem),
         ]
     }
 
@@ -356,6 +238,10 @@ extension Daemon {
             "path": .string(episode.path),
             "demo": .bool(demo),
         ]
+    }
+
+    func skippedJSON(_ skipped: SkippedChapter) -> JSON {
+        ["number": .number(Double(skipped.number)), "title": .string(skipped.title), "at": .number(skipped.at)]
     }
 
     func chapterJSON(_ span: ChapterList.Span) -> JSON {

@@ -8,14 +8,14 @@ struct OutputRecovery {
     private(set) var nextAttempt: Double?
     private var delay = OutputRecovery.firstDelay
 
-    mutating func start() {
+    mutating func start(now: Double) {
         delay = OutputRecovery.firstDelay
-        nextAttempt = Daemon.now() + delay
+        nextAttempt = now + delay
     }
 
-    mutating func failed() {
+    mutating func failed(now: Double) {
         delay = min(delay * 2, OutputRecovery.longestDelay)
-        nextAttempt = Daemon.now() + delay
+        nextAttempt = now + delay
     }
 
     /// The listener took over (paused, stopped, played something else) or it worked.

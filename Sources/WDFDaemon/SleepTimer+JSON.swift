@@ -1,0 +1,22 @@
+import WDFCore
+
+/// The sleep timer on the wire.
+extension SleepTimer {
+    /// What `wdfctl sleep` shows.
+    func json(position: Double, playing: Bool, chapters: ChapterList?, duration: Double?, now: Double) -> JSON {
+        let mode: String
+        var remaining: Double?
+        switch self.mode {
+        case let .listening(left):
+            mode = "time"
+            remaining = playing ? fadeAt.map { max(0, $0 - now) + SleepTimer.fadeSeconds } ?? left : left
+        case .chapterEnd:
+            mode = "chapter"
+            remaining = secondsUntilFade(position: position, chapters: chapters, duration: duration).map { $0 + SleepTimer.fadeSeconds + SleepTimer.endMargin }
+        case .episodeEnd:
+            mode = "episode"
+            remaining = secondsUntilFade(position: position, chapters: chapters, duration: duration).map { $0 + SleepTimer.fadeSeconds + SleepTimer.endMargin }
+        }
+        return ["mode": .string(mode), "remaining": JSON(isFading ? 0 : remaining), "fading": .bool(isFading)]
+    }
+}
