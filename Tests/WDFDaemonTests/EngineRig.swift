@@ -134,6 +134,4 @@ final class FixtureLibrary: EngineHost {
     }
 
     func isDemo(_ path: String) -> Bool { false }
-
-    func withSpareDescriptor<T>(_ body: () throws(SystemError) -> T) throws(SystemError) -> T { try body() }
 }

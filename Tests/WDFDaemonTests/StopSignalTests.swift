@@ -2,7 +2,7 @@ import Glibc
 import Testing
 @testable import WDFDaemon
 
-/// A long walk of the library asks `Daemon.stopSignalPending` whether to stop: SIGTERM and
+/// A long walk of the library asks `Library.stopSignalPending` whether to stop: SIGTERM and
 /// SIGINT are blocked in the daemon (read from a signalfd by the main loop), so they wait as
 /// pending signals while the walk runs.
 @Suite("wdfplayd stop signals", .serialized)
@@ -16,12 +16,12 @@ struct StopSignalTests {
         var previous = sigset_t()
         #expect(pthread_sigmask(SIG_BLOCK, &set, &previous) == 0)
         defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-        #expect(!Daemon.stopSignalPending())
+        #expect(!Library.stopSignalPending())
         #expect(pthread_kill(pthread_self(), signal) == 0)
-        #expect(Daemon.stopSignalPending())
+        #expect(Library.stopSignalPending())
         var timeout = timespec(tv_sec: 1, tv_nsec: 0)
         #expect(sigtimedwait(&set, nil, &timeout) == signal)
-        #expect(!Daemon.stopSignalPending())
+        #expect(!Library.stopSignalPending())
     }
 
     @Test func otherSignalsDoNotStopAWalk() throws {
@@ -32,7 +32,7 @@ struct StopSignalTests {
         #expect(pthread_sigmask(SIG_BLOCK, &set, &previous) == 0)
         defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
         #expect(pthread_kill(pthread_self(), SIGUSR2) == 0)
-        #expect(!Daemon.stopSignalPending())
+        #expect(!Library.stopSignalPending())
         var timeout = timespec(tv_sec: 1, tv_nsec: 0)
         #expect(sigtimedwait(&set, nil, &timeout) == SIGUSR2)
     }

@@ -31,6 +31,8 @@ final class Engine {
     var bookmarks: BookmarkStore
     var skipRules: SkipRules
     weak var host: (any EngineHost)?
+    /// Lends a descriptor to a save that ran out of them (nil: none held).
+    weak var reserve: DescriptorReserve?
     private var observers: [(EngineEvent) -> Void] = []
     /// The player's last status: from its events and from the answers to commands, the newest
     /// (by `stamp`) winning, so that an event read late does not undo a newer answer.
@@ -143,8 +145,8 @@ final class Engine {
 
     func saveStore(durable: Bool) {
         do {
-            if let host {
-                try host.withSpareDescriptor { () throws(SystemError) in try store.save(durable: durable) }
+            if let reserve {
+                try reserve.withSpareDescriptor { () throws(SystemError) in try store.save(durable: durable) }
             } else {
                 try store.save(durable: durable)
             }

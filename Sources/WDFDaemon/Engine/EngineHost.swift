@@ -1,8 +1,7 @@
 import WDFCore
 
-/// What the engine asks of the program around it: the catalog (which episode a file is, its
-/// chapters, what follows it) and a spare descriptor for saving. The daemon's server is one;
-/// a test's fixture library is another.
+/// What the engine asks of the catalog: which episode a file is, its chapters, what follows it.
+/// The daemon's `Library` is one; a test's fixture library is another.
 protocol EngineHost: AnyObject {
     /// The episode in the file at `path` (its tag, or the feed's title and number).
     func episode(atPath path: String) throws(WireError) -> Episode
@@ -13,6 +12,4 @@ protocol EngineHost: AnyObject {
     func episode(after path: String) -> CatalogItem?
     /// True for a file of the demo series.
     func isDemo(_ path: String) -> Bool
-    /// Runs `body` (a save); when it fails, once more with a descriptor set aside for this.
-    func withSpareDescriptor<T>(_ body: () throws(SystemError) -> T) throws(SystemError) -> T
 }

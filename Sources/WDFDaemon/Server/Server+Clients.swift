@@ -4,7 +4,7 @@ import CLinux
 
 /// The clients of the control socket: accepting (our uid only), reading requests fairly,
 /// answering, pushing events, and timing out the silent.
-extension Daemon {
+extension Server {
     func acceptClients() {
         acceptRanOutLogged = false
         while true {
@@ -28,7 +28,7 @@ extension Daemon {
                 close(fd)
                 continue
             }
-            let session = ClientSession(fd: fd, id: nextSessionID, now: Daemon.now())
+            let session = ClientSession(fd: fd, id: nextSessionID, now: Server.now())
             nextSessionID += 1
             sessions[fd] = session
             log.debug("client \(session.id) connected")
@@ -39,7 +39,7 @@ extension Daemon {
         guard let session = sessions[fd] else { return }
         if readable {
             let (lines, open, tooLong) = session.receive()
-            session.lastInput = Daemon.now()
+            session.lastInput = Server.now()
             if !lines.isEmpty { session.spoke = true }
             for _ in 0..<tooLong {
                 session.send(reply(id: .null, error: .badRequest("The request is longer than \(ClientSession.maxLine) bytes.")))
@@ -58,7 +58,12 @@ extension Daemon {
                 guard sessions[fd] === session else { return }
                 session.send(answer)
             }
-            if session.unsent - before > Daemon.largeReply { trimAfterLargeReply = true }
+            if session.unsent - before > Server.largeReply { trimAfterLargeReply = true }
+            if library.grewLarge {
+                // Reading thousands of tags or a large index leaves freed memory behind.
+                library.grewLarge = false
+                trimAfterLargeReply = true
+            }
             if !session.flush() || (session.closing && session.unsent == 0 && session.pending.isEmpty) {
                 drop(session)
                 break
@@ -68,7 +73,7 @@ extension Daemon {
         if sessions[fd] === session, session.unsent > 0 {
             capUnsent()
         }
-        if trimAfterLargeReply, sessions.values.allSatisfy({ $0.unsent < Daemon.largeReply }) {
+        if trimAfterLargeReply, sessions.values.allSatisfy({ $0.unsent < Server.largeReply }) {
             // A long episode list was built and sent: hand the freed megabytes back to the
             // system rather than keep them in malloc's arenas (RSS of a resident daemon).
             trimAfterLargeReply = false
@@ -85,7 +90,7 @@ extension Daemon {
     }
 
     func dropSilentClients() {
-        let now = Daemon.now()
+        let now = Server.now()
         for session in sessions.values where (session.deadline ?? .infinity) <= now {
             session.send(reply(id: .null, error: WireError("timeout",
                 "No complete request within \(Int(ClientSession.silenceLimit)) s; closing the connection.")))
@@ -114,7 +119,7 @@ extension Daemon {
         }
         do {
             let request = try Request(json)
-            let data = try dispatch(request, session: session)
+            let data = try commands.dispatch(request, session: session)
             return reply(id: request.id, data: data)
         } catch {
             return reply(id: json["id"] ?? .null, error: error)
@@ -150,13 +155,13 @@ extension Daemon {
     /// (a single reply larger than the cap, to a client that reads, still goes out whole).
     func capUnsent() {
         var total = sessions.values.reduce(0) { $0 + $1.unsent }
-        guard total > Daemon.maxUnsent else { return }
+        guard total > Server.maxUnsent else { return }
         var queued = sessions.values.filter { $0.unsent > 0 }.sorted { $0.unsent > $1.unsent }
-        while total > Daemon.maxUnsent, queued.count > 1 {
+        while total > Server.maxUnsent, queued.count > 1 {
             let worst = queued.removeFirst()
             total -= worst.unsent
             log.warning("client \(worst.id) holds \(worst.unsent / 1024) KiB unread of \(total / 1024 + worst.unsent / 1024) KiB for all clients; disconnecting it")
-            dropForBacklog(worst, "The daemon holds more than \(Daemon.maxUnsent / 1_048_576) MiB unread for its clients and this connection the most; closing it.")
+            dropForBacklog(worst, "The daemon holds more than \(Server.maxUnsent / 1_048_576) MiB unread for its clients and this connection the most; closing it.")
         }
     }
 
@@ -185,7 +190,7 @@ extension Daemon {
     /// Every client is busy and the cap is reached: waiting connections are accepted and told so.
     func refuseNewcomers() {
         while let fd = acceptOne() {
-            var line = reply(id: .null, error: Daemon.tooManyClients(
+            var line = reply(id: .null, error: Server.tooManyClients(
                 "The daemon has \(sessions.count) connections, as many as it takes, all busy; try again in a moment.")).serializedBytes
             line.append(0x0A)
             _ = line.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
