@@ -29,7 +29,6 @@ final class Engine {
     var store: ResumeStore
     var storeProblem: String?
     var bookmarks: BookmarkStore
-    var skipRules: SkipRules
     weak var host: (any EngineHost)?
     /// Lends a descriptor to a save that ran out of them (nil: none held).
     weak var reserve: DescriptorReserve?
@@ -43,10 +42,8 @@ final class Engine {
     /// Set while the sound server is gone and playback should carry on when it returns.
     var outputRecovery = OutputRecovery()
     var sleepTimer: SleepTimer?
-    /// When playback enters a chapter to skip; the chapter the listener chose is exempt.
-    var skipAt: Double?
-    var navigatedChapter: Int?
-    var lastSkipped: SkippedChapter?
+    /// Skip rules over the episode in play.
+    var skip: SkipPlan
     /// The episode queued to follow the one in play (config `continue`).
     var upNext: CatalogItem?
     /// Set between an episode's end and the event that says how the next one follows.
@@ -71,7 +68,7 @@ final class Engine {
         store = ResumeStore(directory: stateDirectory)
         let loaded = BookmarkStore.load(directory: stateDirectory)
         bookmarks = loaded.store
-        skipRules = SkipRules(patterns: config.skipChapters)
+        skip = SkipPlan(rules: SkipRules(patterns: config.skipChapters))
         player = PlayerControl(sink: sink, decoderFactory: decoderFactory, events: playerEvents)
         if let problem = store.load() { log.warning(problem) }
         if let problem = loaded.warning { log.warning(problem) }
@@ -114,7 +111,7 @@ final class Engine {
 
     /// The next moment `tick` has something to do (nil: nothing until a request or event).
     var nextDeadline: Double? {
-        [nextCheckpoint, outputRecovery.nextAttempt, sleepTimer?.nextDeadline, skipAt, requeueAt].compactMap { $0 }.min()
+        [nextCheckpoint, outputRecovery.nextAttempt, sleepTimer?.nextDeadline, skip.at, requeueAt].compactMap { $0 }.min()
     }
 
     /// Runs whatever is due: checkpoint, output retry, sleep fade, skip, requeue.
@@ -130,6 +127,27 @@ final class Engine {
     /// changes costs one walk) for an episode to follow the one in play.
     func libraryChanged() {
         if config.continuePlaying, nowPlaying != nil, upNext == nil, requeueAt == nil { requeueAt = clock.now() + 0.5 }
+    }
+
+    // MARK: skip rules
+
+    /// The chapter the skip rules left last.
+    var lastSkipped: SkippedChapter? { skip.lastSkipped }
+
+    /// True for a chapter (or bookmark) of the episode in play that the skip rules leave.
+    func wouldSkip(_ span: ChapterList.Span) -> Bool { skip.wouldSkip(span, in: nowPlaying?.chapters) }
+
+    func scheduleSkip(_ status: PlayerStatus) { skip.schedule(status, chapters: nowPlaying?.chapters, now: clock.now()) }
+
+    /// Leaves a chapter matched by `skip_chapters` for the next one that is not, with an event.
+    private func skipIfDue() {
+        guard let due = skip.at, clock.now() >= due else { return }
+        let status = heardStatus()
+        guard let (current, destination) = skip.decide(status, chapters: nowPlaying?.chapters, now: clock.now()) else { return }
+        log.info("skipping chapter \(current.number) \"\(current.title)\" (skip_chapters)")
+        emit(.skipped(current, to: destination))
+        let end = status.duration.map { max(0, $0 - 0.05) }
+        if case let .success(moved) = player.seek(to: end.map { min(destination, $0) } ?? destination) { note(moved) }
     }
 
     // MARK: positions
@@ -204,7 +222,7 @@ final class Engine {
     func apply(_ fresh: Config) -> AudioError? {
         let previous = config
         config = fresh
-        skipRules = SkipRules(patterns: fresh.skipChapters)
+        skip.rules = SkipRules(patterns: fresh.skipChapters)
         var problem: AudioError?
         if previous.volume != fresh.volume || previous.audioDevice != fresh.audioDevice,
            case let .failure(error) = player.configureOutput(device: fresh.audioDevice, volumePercent: fresh.volume) {
@@ -218,5 +236,150 @@ final class Engine {
     func shutdown() {
         remember(heardStatus(), durable: true)
         player.shutdown()
+    }
+
+    // MARK: the player's events
+
+    func receive(_ event: PlayerEvent) {
+        switch event {
+        case let .stateChanged(status):
+            note(status)
+            if status.state == .stopped, let (episode, from) = sleptThroughEnd {
+                sleptThroughEnd = nil
+                pauseAfterSleep(episode, at: from)
+                return
+            }
+            if status.state == .stopped, let next = continuing {
+                // The next episode could not follow in the same stream: start it now.
+                continuing = nil
+                startFollowing(next)
+                return
+            }
+            if sleepTimer?.isFading == true, status.state != .playing {
+                // The listener paused during the fade: no sleep any more, full volume next time.
+                cancelSleep(restoringVolume: true)
+            }
+            if status.state == .stopped { sleepTimer = nil }
+            scheduleSleep(status)
+            scheduleSkip(status)
+            remember(status, durable: status.state != .playing)
+            nextCheckpoint = status.state == .playing ? clock.now() + config.checkpointInterval : nil
+            emit(.stateChanged(status))
+        case let .seeked(status):
+            note(status)
+            scheduleSleep(status)
+            scheduleSkip(status)
+            remember(status, durable: true)
+            emit(.seeked(status))
+            announceChapterChange(status)
+        case let .crossed(_, status):
+            note(status)
+            scheduleSleep(status)
+            scheduleSkip(status)
+            announceChapterChange(status)
+        case let .ended(path, duration):
+            ended(path: path, duration: duration)
+        case let .failed(error, status):
+            note(status)
+            // Not an end: the file changed under the player. The place heard is kept, unplayed.
+            log.error("\(error.message) Stopped at \(TimeFormat.clock(status.position)); the position is kept.")
+            if let path = status.path {
+                store.update(path: path, position: status.position, duration: status.duration)
+            }
+            saveStore(durable: true)
+            nowPlaying = nil
+            lastChapterNumber = nil
+            nextCheckpoint = nil
+            continuing = nil
+            upNext = nil
+        case let .continued(status):
+            note(status)
+            continuing = nil
+            followed(status)
+        case let .outputLost(error, status, wasPlaying):
+            note(status)
+            log.error("\(error.message) Paused at \(TimeFormat.clock(status.position)).")
+            remember(status, durable: true)
+            nextCheckpoint = nil
+            emit(.outputLost(status))
+            if wasPlaying { outputRecovery.start(now: clock.now()) }
+        }
+    }
+
+    private func ended(path: String, duration: Double) {
+        if let from = sleepTimer?.fadeFrom, let episode = nowPlaying?.episode, episode.path == path {
+            // The audio ran out while the sleep timer was fading it (a timer of listening time
+            // ending in the last seconds): pause there all the same, where the fade began.
+            sleptThroughEnd = (episode, from)
+            sleepTimer = nil
+            upNext = nil
+            return
+        }
+        store.update(path: path, position: duration, duration: duration, finished: true)
+        saveStore(durable: true)
+        let finished = nowPlaying
+        nowPlaying = nil
+        lastChapterNumber = nil
+        nextCheckpoint = nil
+        log.info("finished \(path)")
+        emit(.episodeEnded(finished?.episode, fromDemo: finished?.fromDemo ?? false))
+        continuing = config.continuePlaying ? upNext : nil
+        upNext = nil
+    }
+
+    // MARK: continue
+
+    /// Tells the player which file follows the one in play: the next number of its series, if
+    /// downloaded, from where the listener stopped in it.
+    func queueNext() {
+        upNext = nil
+        guard config.continuePlaying, let now = nowPlaying, sleepTimer?.isFading != true,
+              let next = host?.episode(after: now.episode.path) else {
+            player.queue(path: nil)
+            return
+        }
+        guard let path = next.path else {
+            log.info("\(next.shortName) follows but is not downloaded; playback will stop at the end")
+            player.queue(path: nil)
+            return
+        }
+        upNext = next
+        player.queue(path: path, position: store.startPosition(for: path, rewind: config.resumeRewind), title: next.title)
+    }
+
+    /// The library changed while an episode plays with nothing queued after it: the next one
+    /// may have arrived.
+    func requeueIfDue() {
+        guard let due = requeueAt, clock.now() >= due else { return }
+        requeueAt = nil
+        guard nowPlaying != nil, upNext == nil else { return }
+        queueNext()
+        if let next = upNext { log.info("\(next.shortName) arrived in the library; it follows the episode in play") }
+    }
+
+    /// The queued episode is being heard, without a gap (the player switched files in the stream).
+    func followed(_ status: PlayerStatus) {
+        guard let path = status.path, let host, let episode = try? host.episode(atPath: path) else { return }
+        began(episode, fromDemo: host.isDemo(path), status: status, navigated: false)
+        emit(.stateChanged(status))
+        nextCheckpoint = clock.now() + config.checkpointInterval
+    }
+
+    /// The queued episode could not follow in the same stream (another sample format): load it.
+    func startFollowing(_ item: CatalogItem) {
+        guard let path = item.path, let host else { return }
+        do throws(WireError) {
+            let episode = try host.episode(atPath: path)
+            let start = store.startPosition(for: path, rewind: config.resumeRewind)
+            switch player.load(path: path, position: start, title: episode.title) {
+            case let .success(loaded):
+                note(loaded)
+                began(episode, fromDemo: host.isDemo(path), status: loaded, navigated: false)
+            case let .failure(error):
+                log.error("Cannot continue with \(path): \(error.message)")
+            }
+        } catch {
+            log.error("Cannot continue with \(path): \(error.message)")
+        }
     }
 }

@@ -1,3 +1,4 @@
+import WDFAudio
 import WDFCore
 
 /// The listener's sleep timer: pause after some listening time, at the end of the chapter being
@@ -50,6 +51,26 @@ struct SleepTimer {
             return max(0, span.end - SleepTimer.fadeSeconds - SleepTimer.endMargin - position)
         case .episodeEnd:
             return duration.map { max(0, $0 - SleepTimer.fadeSeconds - SleepTimer.endMargin - position) }
+        }
+    }
+
+    /// Recomputes when the fade begins, from the heard position (after any state change or seek):
+    /// a place in the audio moves with seeks; listening time runs on while playing and keeps what
+    /// is left while paused.
+    mutating func reschedule(_ status: PlayerStatus, chapters: ChapterList?, now: Double) {
+        guard !isFading else { return }
+        if status.state == .playing, countsListeningTime, fadeAt != nil {
+            return  // listening time runs on; seeks and chapters do not change it
+        }
+        if status.state == .playing,
+           let wait = secondsUntilFade(position: status.position, chapters: chapters, duration: status.duration) {
+            fadeAt = now + wait
+        } else {
+            // Paused or stopped: a listening-time timer keeps what is left.
+            if case .listening = mode, let due = fadeAt {
+                mode = .listening(max(0, due - now) + SleepTimer.fadeSeconds)
+            }
+            fadeAt = nil
         }
     }
 }
