@@ -59,6 +59,13 @@ final class EngineRig {
 
     func episode(_ path: String) throws -> Episode { try Episode.read(path: path) }
 
+    /// The default settings with `edit` applied.
+    static func config(_ edit: (inout Config) -> Void) -> Config {
+        var config = Config()
+        edit(&config)
+        return config
+    }
+
     /// Hands over the events the playback thread posted up to now. Two commands make sure the
     /// thread has served the sink since the clock last moved (it answers commands first, then
     /// serves the sink, then answers the next one).

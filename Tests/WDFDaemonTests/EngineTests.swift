@@ -18,7 +18,7 @@ struct EngineTests {
     }
 
     @Test func skipRulesLeaveAMatchingChapter() throws {
-        let rig = EngineRig(config: Config(skipChapters: ["Tone 600"]))
+        let rig = EngineRig(config: EngineRig.config { $0.skipChapters = ["Tone 600"] })
         _ = try rig.engine.play(try rig.episode(EngineRig.tones), fromDemo: false, from: 0, restart: false)
         #expect(rig.run(upTo: 20) { rig.engine.lastSkipped != nil })
         let skipped = rig.events.compactMap { if case let .skipped(span, to) = $0 { (span.number, to) } else { nil } }
@@ -33,7 +33,7 @@ struct EngineTests {
     }
 
     @Test func aChapterTheListenerChoseIsNotSkipped() throws {
-        let rig = EngineRig(config: Config(skipChapters: ["Tone 600"]))
+        let rig = EngineRig(config: EngineRig.config { $0.skipChapters = ["Tone 600"] })
         _ = try rig.engine.play(try rig.episode(EngineRig.tones), fromDemo: false, from: 0, restart: false)
         _ = try rig.engine.goToChapter(number: 2, title: nil)
         rig.run(2)
@@ -74,7 +74,7 @@ struct EngineTests {
     }
 
     @Test func sleepAtEpisodeEndPausesBeforeTheEnd() throws {
-        let rig = EngineRig(config: Config(continuePlaying: true), series: [EngineRig.tones, EngineRig.tonesAgain])
+        let rig = EngineRig(config: EngineRig.config { $0.continuePlaying = true }, series: [EngineRig.tones, EngineRig.tonesAgain])
         _ = try rig.engine.play(try rig.episode(EngineRig.tones), fromDemo: false, from: 20, restart: false)
         rig.engine.setSleep(.episodeEnd)
         #expect(rig.run(upTo: 15) { rig.engine.status.state == .paused })
@@ -87,7 +87,7 @@ struct EngineTests {
     }
 
     @Test func theNextEpisodeFollowsWithoutAGap() throws {
-        let rig = EngineRig(config: Config(continuePlaying: true), series: [EngineRig.tones, EngineRig.tonesAgain])
+        let rig = EngineRig(config: EngineRig.config { $0.continuePlaying = true }, series: [EngineRig.tones, EngineRig.tonesAgain])
         _ = try rig.engine.play(try rig.episode(EngineRig.tones), fromDemo: false, from: 27, restart: false)
         #expect(rig.engine.upNext?.path == EngineRig.tonesAgain)
         #expect(rig.run(upTo: 10) { rig.engine.nowPlaying?.episode.path == EngineRig.tonesAgain })
@@ -105,7 +105,7 @@ struct EngineTests {
     }
 
     @Test func playResumesWhereTheListenerStoppedRewound() throws {
-        let rig = EngineRig(config: Config(resumeRewind: 3))
+        let rig = EngineRig(config: EngineRig.config { $0.resumeRewind = 3 })
         let episode = try rig.episode(EngineRig.tones)
         let first = try rig.engine.play(episode, fromDemo: false, from: nil, restart: false)
         #expect(first.startedAt == 0 && !first.resumed)
