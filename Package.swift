@@ -1,5 +1,31 @@
 // swift-tools-version:6.0
 import PackageDescription
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// wdfplayd stays resident while it plays, so its release build is linked for memory (Docs/PERFORMANCE.md,
+// row 2; about 1.3 MiB less RSS): the toolchain's lld packs the binary's 20,000 relative relocations
+// (DT_RELR: 3.6 kB instead of 460 kB, every page of which the dynamic loader reads at start-up and
+// keeps mapped; gold cannot), and libstdc++, which only the static Swift runtime uses, is linked in
+// statically: Linker/libstdc++.so is a linker script that `-lstdc++` finds first and that names
+// libstdc++.a, so that the 2 MB libstdc++.so.6 is not loaded. DT_RELR needs glibc 2.36 (Debian 12)
+// where the daemon runs; it is built where it runs, so an older glibc here leaves it out.
+let packageRoot = String(#filePath.dropLast("/Package.swift".count))
+let glibcHasRelr: Bool = {
+    #if canImport(Glibc)
+    var text = [CChar](repeating: 0, count: 64)      // "glibc 2.36"
+    guard confstr(Int32(_CS_GNU_LIBC_VERSION), &text, text.count) > 0 else { return false }
+    let bytes = text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+    let version = String(decoding: bytes, as: UTF8.self).split(separator: " ").last ?? ""
+    let parts = version.split(separator: ".").compactMap { Int($0) }
+    return parts.count >= 2 && (parts[0], parts[1]) >= (2, 36)
+    #else
+    return false
+    #endif
+}()
+let daemonLinkFlags = ["-use-ld=lld", "-L", packageRoot + "/Linker"]
+    + (glibcHasRelr ? ["-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"] : [])
 
 let package = Package(
     name: "wdfplay",
@@ -54,7 +80,9 @@ let package = Package(
         ]),
         // The daemon parses its four flags itself: ArgumentParser and TOMLKit would bring
         // Foundation into a process that stays resident (see DaemonArguments).
-        .executableTarget(name: "wdfplayd", dependencies: ["WDFDaemon"]),
+        .executableTarget(
+            name: "wdfplayd", dependencies: ["WDFDaemon"],
+            linkerSettings: [.unsafeFlags(daemonLinkFlags, .when(configuration: .release))]),
         .executableTarget(name: "wdfplay", dependencies: [
             "WDFClient", "WDFProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
