@@ -102,18 +102,21 @@ let package = Package(
         .executableTarget(name: "bench-chapters", dependencies: ["WDFCore"], path: "Benchmarks/ChapterRead"),
         // Scripts/bench-dsp: frames per second of the DSP stages on 30 minutes of PCM.
         .executableTarget(name: "bench-dsp", dependencies: ["WDFDSP"], path: "Benchmarks/DSP"),
-        .testTarget(name: "WDFCoreTests", dependencies: ["WDFCore"]),
-        .testTarget(name: "WDFConfigTests", dependencies: ["WDFConfig"]),
+        // What the test targets share (as argument-parser's ArgumentParserTestHelpers): the process
+        // runner, sound server, recorder and tone analysis, line client, HTTP server, temp folders.
+        .target(name: "WDFTestSupport", path: "Tests/WDFTestSupport"),
+        .testTarget(name: "WDFCoreTests", dependencies: ["WDFCore", "WDFTestSupport"]),
+        .testTarget(name: "WDFConfigTests", dependencies: ["WDFConfig", "WDFTestSupport"]),
         .testTarget(name: "WDFAudioTests", dependencies: ["WDFAudio"]),
         .testTarget(name: "WDFDSPTests", dependencies: ["WDFDSP"]),
         .testTarget(name: "WDFFeedTests", dependencies: ["WDFFeed"]),
         .testTarget(name: "WDFNetTests", dependencies: ["WDFNet"]),
         .testTarget(name: "WDFDaemonTests", dependencies: ["WDFDaemon"]),
-        .testTarget(name: "WDFClientTests", dependencies: ["WDFClient", "WDFProtocol"]),
+        .testTarget(name: "WDFClientTests", dependencies: ["WDFClient", "WDFProtocol", "WDFTestSupport"]),
         .testTarget(name: "WDFProtocolTests", dependencies: ["WDFProtocol"]),
         .testTarget(name: "WDFMPRISTests", dependencies: ["WDFMPRIS"]),
-        .testTarget(name: "ServiceTests", dependencies: ["wdfplayd", "wdfplay", "wdfctl", "wdfplay-config", "wdfplay-feed"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["WDFCore", "WDFProtocol", "wdfplayd", "wdfplay", "wdfctl", "wdfplay-config", "wdfplay-feed"]),
+        .testTarget(name: "ServiceTests", dependencies: ["WDFTestSupport", "wdfplayd", "wdfplay", "wdfctl", "wdfplay-config", "wdfplay-feed"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["WDFCore", "WDFProtocol", "WDFTestSupport", "wdfplayd", "wdfplay", "wdfctl", "wdfplay-config", "wdfplay-feed"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// `mark` at the very end of the audio: a bookmark there would be saved but never listed (nor
 /// counted, nor reachable by its number), so it is refused and nothing is saved.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// Issue 12, points 14–17: wdfctl as people who live in terminals expect it (mpc, playerctl):
 /// output measured in display columns, one-line status, JSON errors, follow, argument forms.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// Issue 12, points 16, 18, 19 and 20: `follow` as playerctl's, errors that say what is wrong,
 /// completion from the daemon, the socket folder.
@@ -164,8 +165,9 @@ extension EndToEnd {
     func aClientOfAnotherUserIsToldWhyItIsRefused() async throws {
         try await DaemonHarness.run("clientOfAnotherUser", startDaemon: false) { h in
             let nobody: uid_t = 65534
-            let world = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("wdf-uid-\(UUID().uuidString.prefix(8))")
-            defer { try? FileManager.default.removeItem(at: world) }
+            let world = URL(fileURLWithPath: TemporaryDirectory.make("uid"))
+            defer { TemporaryDirectory.remove(world.path) }
+            chmod(world.path, 0o755)
             try FileManager.default.createDirectory(at: world.appendingPathComponent("home"), withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o755])
             for path in [world.path, world.appendingPathComponent("home").path] { #expect(chown(path, nobody, nobody) == 0) }

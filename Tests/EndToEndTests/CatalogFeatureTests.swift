@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// Test MP3s made from the fixtures: their audio with a new ID3v2.3 tag (TIT2 only).
 enum EpisodeFiles {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// Issue 3 as heard: skip rules, `next` into a skipped chapter, the sleep timer, bookmarks.
 extension EndToEnd {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// End-to-end tests: the real wdfplayd, wdfplay and wdfctl against a real PulseAudio server (and,
 /// for the tests with `arguments: SoundServer.Kind.allCases`, PipeWire's pipewire-pulse too),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// `wdfctl follow --json` sees what happens, when it happens.
 extension EndToEnd {

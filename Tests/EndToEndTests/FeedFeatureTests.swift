@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// The podcast feed against a real HTTP server on loopback: sync, downloads (cut, resumed,
 /// refused), `wdfplay N` downloading first, and bad feeds that change nothing.

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import WDFTestSupport
 
 /// The loopback HTTP server the feed tests rely on, checked with a raw-socket client (and curl,
 /// when it is installed) so that a feed test failure is never the harness's fault.
@@ -374,9 +375,8 @@ struct HTTPTestServerTests {
         server.set("/f", .bytes(Self.body, contentType: "audio/mpeg"))
         server.set("/r", .redirect(to: "/f", status: 302))
         server.set("/drop", .dropAfter(Self.body, contentType: "audio/mpeg", cut: 400, times: 1))
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("wdf-http-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
+        let scratch = URL(fileURLWithPath: TemporaryDirectory.make("http"))
+        defer { TemporaryDirectory.remove(scratch.path) }
         let out = scratch.appendingPathComponent("body").path
         let curl = URL(fileURLWithPath: "/usr/bin/curl")
         let env = ["PATH": "/usr/bin:/bin"]

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// Items that share a title, a guid that looks like an option, and a feed store too large for
 /// the old reader (issue #11), against the real binaries.

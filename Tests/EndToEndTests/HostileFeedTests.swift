@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// A podcast host that misbehaves (issue #11): endless, oversized, short, compressed, trickling
 /// and absurdly announced bodies, `file://` where only http(s) belongs, against the real
@@ -51,7 +52,7 @@ extension EndToEnd {
         let out = scratch.appendingPathComponent("zeros.gz")
         let result = try ChildProcess.runBlocking("/bin/sh", ["-c", "gzip -9 -c '\(raw.path)' > '\(out.path)'"],
                                                   environment: ProcessInfo.processInfo.environment, scratch: scratch, timeout: 60)
-        guard result.status == 0 else { throw DaemonHarness.HarnessError("gzip failed: \(result.output)") }
+        guard result.status == 0 else { throw DaemonHarness.HarnessError("gzip failed: \(result.stdout)") }
         return [UInt8](try Data(contentsOf: out))
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// Issue 11, the file-system edge: library folders a stranger filled (links in loops, a link to
 /// the parent, FIFOs, names that are not UTF-8, folders without end, /proc and /sys, a file

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// `wdfplay N`: starting the daemon, finding episode N, and the demo series.
 extension EndToEnd {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// Test MP3s with ID3v2.3 text frames of our choosing (TIT2, TRCK, TALB …), or none.
 enum TaggedFiles {

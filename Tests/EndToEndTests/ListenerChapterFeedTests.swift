@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// Issue 12: bookmarks beside the chapters, and the feed as the truth for its downloads.
 extension EndToEnd {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// Issue 12 as a new listener hears it: the sleep timer and `continue`, going on after an
 /// episode ended, `--from` past the end, toggle after stop, a paused position that holds still,

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// Playing, seeking, pausing, chapters: what the listener hears (playing, seeking and pausing on
 /// PipeWire too).

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// Docs/protocol.md is a contract: every `→` request in its `jsonl` examples is sent, in order, to
 /// a real daemon (playing the demo series), and the reply must match the `←` line beside it —

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WDFCore
 import WDFProtocol
+import WDFTestSupport
 
 /// WDFProtocol's request reader and the real daemon refuse a hostile request the same way, byte
 /// for byte: until the daemon reads its requests with `Request.read` itself, this holds the two

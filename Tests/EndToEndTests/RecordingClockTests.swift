@@ -1,4 +1,5 @@
 import Testing
+import WDFTestSupport
 
 /// The recorder's sample clock (no server needed).
 @Suite struct RecordingClockTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// Issue 11, the daemon's capacity: the open-files limit, the memory held for clients that do not
 /// read, and replies of many megabytes.
@@ -21,14 +22,14 @@ extension EndToEnd.Resilience {
             // times out as silent): the old daemon accepted what it could and then no one else.
             // (A daemon that stops accepting fills its listen queue: then connecting would block,
             // so the crowd connects without blocking and stops at a full queue.)
-            var crowd: [RawClient] = []
+            var crowd: [LineClient] = []
             var refused = 0
             for _ in 0..<150 {
                 // A full queue is retried for a while: the daemon accepts between two turns of its loop.
-                var connected: RawClient?
+                var connected: LineClient?
                 let giveUp = Deadline.now() + 3
                 while connected == nil, Deadline.now() < giveUp {
-                    connected = EndToEnd.Resilience.connectWithoutWaiting(h.socketPath)
+                    connected = LineClient.connectWithoutWaiting(h.socketPath)
                     if connected == nil { usleep(5_000) }
                 }
                 guard let client = connected else { refused += 1; break }
@@ -83,9 +84,9 @@ extension EndToEnd.Resilience {
             _ = try await h.control(["pause"])
             let pid = try #require(try await h.daemonPids().first)
 
-            var subscribers: [RawClient] = []
+            var subscribers: [LineClient] = []
             for _ in 0..<200 {
-                let client = try RawClient(path: h.socketPath)
+                let client = try LineClient(path: h.socketPath)
                 try client.sendLine(#"{"command":"subscribe"}"#)
                 subscribers.append(client)
             }
@@ -131,7 +132,7 @@ extension EndToEnd.Resilience {
             let before = try #require(EndToEnd.Resilience.rssKiB(pid))
 
             let requests = 200
-            let flood = try RawClient(path: h.socketPath)
+            let flood = try LineClient(path: h.socketPath)
             let lines = (1...requests).map { #"{"id":\#($0),"command":"episodes","all":true}"# + "\n" }.joined()
             #expect(lines.utf8.count < 16 * 1024, "the requests must arrive in one read")
             try flood.send(Array(lines.utf8))
@@ -199,21 +200,5 @@ extension EndToEnd.Resilience {
             let text = try await h.ctl(["episodes", "--all"], timeout: 120)
             #expect(text.status == 0 && text.stdoutLines.count >= count, "\(text.stdoutLines.count) lines; \(text.stderr)")
         }
-    }
-
-    /// A connection to `path` made without blocking; nil when the daemon's listen queue is full.
-    static func connectWithoutWaiting(_ path: String) -> RawClient? {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
-        guard fd >= 0 else { return nil }
-        var addr = RawClient.address(path)
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard rc == 0 else {
-            close(fd)
-            return nil
-        }
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
-        return RawClient(adopting: fd)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// Issue 11, numbers and keys from outside: times too large to be times (on the socket, in
 /// positions.json, in the feed store), duplicate keys, and a file emptied while it plays.
@@ -24,7 +25,7 @@ extension EndToEnd.Resilience {
     @Test func hugeNumbersAndDuplicateKeysOnTheSocket() async throws {
         try await DaemonHarness.run("hugeNumbersAndDuplicateKeysOnTheSocket", config: EndToEnd.baseConfig) { h in
             _ = try await h.play([EndToEnd.tones, "--from", "6"])
-            let client = try RawClient(path: h.socketPath)
+            let client = try LineClient(path: h.socketPath)
             let requests = [
                 #"{"id":1,"command":"seek","offset":1e19}"#,
                 #"{"id":2,"command":"seek","position":1e19}"#,

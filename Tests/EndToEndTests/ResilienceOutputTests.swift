@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// The sound server killed and started again under a playing daemon (a server of the test's own),
 /// on PulseAudio and on PipeWire: there the first time pipewire-pulse alone, the second time the

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// The control socket: one daemon per socket, stale sockets replaced, only our uid, and a crowd
 /// of clients (with a few that misbehave) all answered.
@@ -149,7 +150,7 @@ extension EndToEnd.Resilience {
 
             // (a) connects and never speaks; (c) sends half a line and stops.
             func misbehave(_ name: String, _ first: [UInt8]) throws -> Misbehaver {
-                let client = try RawClient(path: socket)
+                let client = try LineClient(path: socket)
                 let story = Misbehaver()
                 story.connected = Deadline.now()
                 if !first.isEmpty { try client.send(first) }
@@ -181,7 +182,7 @@ extension EndToEnd.Resilience {
             // or left waiting, but must not hold up anyone else.
             let floodDone = Locked(false)
             let floodStory = Misbehaver()
-            let flooder = try RawClient(path: socket, nonBlocking: true)
+            let flooder = try LineClient(path: socket, nonBlocking: true)
             let floodThread = Thread {
                 let line = Array(#"{"id":"flood","command":"status"}"#.utf8) + [0x0A]
                 let chunk = Array([[UInt8]](repeating: line, count: 64).joined())
@@ -221,8 +222,8 @@ extension EndToEnd.Resilience {
                 group.enter()
                 let thread = Thread {
                     defer { group.leave() }
-                    let client: RawClient
-                    do { client = try RawClient(path: socket) } catch {
+                    let client: LineClient
+                    do { client = try LineClient(path: socket) } catch {
                         connectErrors.update { $0.append("client \(c): \(error)") }
                         return
                     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// The saved positions survive damage and failures; signals end or reload the daemon cleanly.
 extension EndToEnd.Resilience {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 extension EndToEnd {
     /// Issue 5 ("never loses your place, never falls over"): the socket, the state file, signals,
@@ -9,7 +10,7 @@ extension EndToEnd {
 }
 
 /// Helpers for the resilience tests: daemons the test owns (its own socket path or its own
-/// sound server), blocking raw socket clients for crowds, and a few /proc readings.
+/// sound server) and a few /proc readings. (Crowds of raw socket clients are `LineClient`s.)
 enum ResilienceKit {
     /// Starts `wdfplayd --socket SOCKET` as a child of the test (logging to the harness's daemon
     /// log), with `environment` (default: the harness's) changed by `overrides`.
@@ -112,106 +113,4 @@ enum ResilienceKit {
     static func stateFiles(_ h: DaemonHarness, prefix: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: stateDirectory(h).path)) ?? []).filter { $0.hasPrefix(prefix) }.sorted()
     }
-}
-
-/// A blocking client of a Unix stream socket that reads lines: cheap enough for a crowd of
-/// threads (one each), and able to misbehave (send half a line, never read).
-final class RawClient: @unchecked Sendable {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
-        init(_ d: String) { description = d }
-    }
-
-    let fd: Int32
-    private var pending: [UInt8] = []
-    private var buffer = [UInt8](repeating: 0, count: 16384)
-
-    /// The address of the socket at `path`.
-    static func address(_ path: String) -> sockaddr_un {
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        return addr
-    }
-
-    init(path: String, nonBlocking: Bool = false) throws {
-        var addr = RawClient.address(path)
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw Failure("socket: \(String(cString: strerror(errno)))") }
-        var rc: Int32 = -1
-        repeat {
-            rc = withUnsafePointer(to: &addr) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-            }
-        } while rc < 0 && errno == EINTR
-        guard rc == 0 else {
-            let message = String(cString: strerror(errno))
-            close(fd)
-            throw Failure("connect \(path): \(message)")
-        }
-        if nonBlocking { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
-        self.fd = fd
-    }
-
-    /// Takes over a connected socket.
-    init(adopting fd: Int32) {
-        self.fd = fd
-    }
-
-    deinit { close(fd) }
-
-    /// Sends all of `bytes` (blocking).
-    func send(_ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Failure("send: \(String(cString: strerror(errno)))")
-            }
-            offset += n
-        }
-    }
-
-    func sendLine(_ text: String) throws { try send(Array(text.utf8) + [0x0A]) }
-
-    /// The next line, or nil when the peer closed the connection (after everything it sent);
-    /// throws after `timeout` seconds without one.
-    func readLine(timeout: Double) throws -> String? {
-        let end = Deadline.now() + timeout
-        while true {
-            if let newline = pending.firstIndex(of: 0x0A) {
-                let line = String(decoding: pending[..<newline], as: UTF8.self)
-                pending.removeSubrange(...newline)
-                return line
-            }
-            let left = end - Deadline.now()
-            guard left > 0 else { throw Failure("no line within \(timeout) s") }
-            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let rc = poll(&pfd, 1, Int32(left * 1000) + 1)
-            if rc < 0, errno == EINTR { continue }
-            guard rc > 0 else { continue }
-            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n == 0 { return nil }
-            if n < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                if errno == ECONNRESET { return nil }
-                throw Failure("recv: \(String(cString: strerror(errno)))")
-            }
-            pending.append(contentsOf: buffer[0..<n])
-        }
-    }
-}
-
-/// A value shared between threads, behind a lock.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func get() -> Value { lock.withLock { value } }
-    func update<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&value) } }
 }

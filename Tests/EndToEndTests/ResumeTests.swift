@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// Positions survive the daemon: quit, SIGKILL, and the end of an episode.
 extension EndToEnd {

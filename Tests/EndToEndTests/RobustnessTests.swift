@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// Bad files, bad requests, no daemon, a bad config: clear one-line errors, and what plays keeps playing.
 extension EndToEnd {

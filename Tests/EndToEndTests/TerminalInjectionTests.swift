@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// Issue #11, point 4: a tag, a file name, a feed or a chapter title full of terminal escape
 /// sequences, C0/C1 controls and bidi overrides reaches no terminal and no log raw, from any

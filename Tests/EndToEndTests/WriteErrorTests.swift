@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// Issue 12 item 18 for wdfplay, wdfplay-config and wdfplay-feed (wdfctl: `errorsSayWhatIsWrong`):
 /// output that cannot be written is exit status 74 and one sentence on stderr, not a silent 0.

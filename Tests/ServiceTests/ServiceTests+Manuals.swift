@@ -1,13 +1,14 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// Issue 12, point 19: the installed manuals and completions say what the programs do.
 extension ServiceTests {
     static func checkManualsAndCompletions(prefix: String, home: String) throws {
         func manual(_ page: String) throws -> String {
             let man = try ServiceTests.run(["man", "-l", page], environment: ["MANPAGER": "cat", "PAGER": "cat", "MANWIDTH": "100"])
-            #expect(man.status == 0 && !man.error.contains("warning"), "man \(page): \(man.error)")
-            return man.output
+            #expect(man.status == 0 && !man.stderr.contains("warning"), "man \(page): \(man.stderr)")
+            return man.stdout
         }
         for name in ["wdfplay", "wdfctl", "wdfplay-config", "wdfplay-feed"] {
             let text = try manual("\(prefix)/share/man/man1/\(name).1")
@@ -38,8 +39,8 @@ extension ServiceTests {
 
         // Completions: `wdfplay <TAB>` offers MP3 files and folders, not `help`; `wdfctl sleep <TAB>`
         // the sleep words; `wdfctl sync --download <TAB>` new and none.
-        let folder = try ServiceTests.temporaryDirectory("complete")
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let folder = TemporaryDirectory.make("complete")
+        defer { TemporaryDirectory.remove(folder) }
         try FileManager.default.createDirectory(atPath: folder + "/sub", withIntermediateDirectories: true)
         try Data().write(to: URL(fileURLWithPath: folder + "/Korean War 06.mp3"))
         try Data().write(to: URL(fileURLWithPath: folder + "/notes.txt"))
@@ -55,8 +56,8 @@ extension ServiceTests {
             let result = try ServiceTests.run(["bash", "-c", script], environment: [
                 "PATH": "\(prefix)/bin:/usr/bin:/bin", "WDFPLAY_SOCKET": home + "/none.sock",
             ], cwd: folder)
-            #expect(result.status == 0, "completion \(words): \(result.error)")
-            return result.output.split(separator: "\n").map(String.init)
+            #expect(result.status == 0, "completion \(words): \(result.stderr)")
+            return result.stdout.split(separator: "\n").map(String.init)
         }
         let play = try complete("wdfplay", ["wdfplay", ""])
         #expect(!play.contains("help"), "\(play)")

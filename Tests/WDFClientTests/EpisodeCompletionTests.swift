@@ -2,23 +2,14 @@ import Glibc
 import Testing
 @testable import WDFClient
 import WDFCore
+import WDFTestSupport
 
 /// What `wdfplay <TAB>` offers: file names as the kernel has them, nothing a terminal obeys.
 @Suite("Shell completion")
 struct EpisodeCompletionTests {
-    /// A fresh folder under /tmp, removed (with what is in it) after `body`.
+    /// A fresh folder, removed (with what is in it) after `body`.
     func withFolder(_ body: (String) throws -> Void) throws {
-        var template = Array("/tmp/wdf-completion-XXXXXX".utf8CString)
-        guard let made = mkdtemp(&template) else { throw SystemError("mkdtemp", "/tmp") }
-        let folder = String(cString: made)
-        defer {
-            for name in FileSystem.names(in: folder) {
-                let path = folder + "/" + name
-                _ = FileName.withCString(path) { FileSystem.isDirectory(path) ? rmdir($0) : unlink($0) }
-            }
-            rmdir(folder)
-        }
-        try body(folder)
+        try TemporaryDirectory.with("completion", body)
     }
 
     func create(_ path: String) throws {

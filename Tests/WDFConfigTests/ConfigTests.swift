@@ -2,6 +2,7 @@ import Glibc
 import Testing
 import WDFConfig
 import WDFCore
+import WDFTestSupport
 
 // MARK: - Helpers
 
@@ -20,39 +21,6 @@ private func parseError(_ text: String) -> ConfigError? {
     } catch {
         return error
     }
-}
-
-/// Runs `body` with a fresh directory under /tmp, removed afterwards.
-private func withTemporaryDirectory(_ body: (String) throws -> Void) throws {
-    var template = Array("/tmp/wdfconfig-test-XXXXXX".utf8CString)
-    let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) != nil }
-    try #require(made, "mkdtemp")
-    let directory = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    defer { removeTree(directory) }
-    try body(directory)
-}
-
-private func removeTree(_ directory: String) {
-    guard let dir = opendir(directory) else {
-        unlink(directory)
-        return
-    }
-    while let entry = readdir(dir) {
-        let name = withUnsafePointer(to: entry.pointee.d_name) {
-            $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-        }
-        if name == "." || name == ".." { continue }
-        let child = directory + "/" + name
-        var st = stat()
-        if lstat(child, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
-            chmod(child, 0o700)
-            removeTree(child)
-        } else {
-            unlink(child)
-        }
-    }
-    closedir(dir)
-    rmdir(directory)
 }
 
 private func writeFile(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws {
@@ -111,7 +79,7 @@ struct ConfigValueTests {
     }
 
     @Test func missingFileMeansDefaults() throws {
-        try withTemporaryDirectory { directory throws in
+        try TemporaryDirectory.with("config") { directory throws in
             #expect(try Config.load(path: directory + "/config.toml", home: home) == Config.defaults(home: home))
             // A missing directory on the way is the same as a missing file.
             #expect(try Config.load(path: directory + "/wdfplay/config.toml", home: home) == Config.defaults(home: home))
@@ -230,7 +198,7 @@ struct ConfigValueTests {
     }
 
     @Test func loadReadsTheFile() throws {
-        try withTemporaryDirectory { directory throws in
+        try TemporaryDirectory.with("config") { directory throws in
             let file = directory + "/config.toml"
             try writeFile(file, Array("volume = 42\nlibrary = \"~/wdf\"\n".utf8))
             let config = try Config.load(path: file, home: home)
@@ -475,7 +443,7 @@ struct ConfigErrorTests {
 @Suite("Config: unreadable files")
 struct UnreadableConfigTests {
     @Test func directory() throws {
-        try withTemporaryDirectory { directory throws in
+        try TemporaryDirectory.with("config") { directory throws in
             let error = try #require(throws: ConfigError.self) { try Config.load(path: directory, home: home) }
             #expect(error.description == "\(directory): is a directory, not a configuration file")
             #expect(error.line == nil && error.key == nil)
@@ -483,7 +451,7 @@ struct UnreadableConfigTests {
     }
 
     @Test func parentIsAFile() throws {
-        try withTemporaryDirectory { directory throws in
+        try TemporaryDirectory.with("config") { directory throws in
             try writeFile(directory + "/wdfplay", [])
             let file = directory + "/wdfplay/config.toml"
             let error = try #require(throws: ConfigError.self) { try Config.load(path: file, home: home) }
@@ -493,7 +461,7 @@ struct UnreadableConfigTests {
 
     @Test(.enabled(if: geteuid() != 0, "root can read anything"))
     func permissionDenied() throws {
-        try withTemporaryDirectory { directory throws in
+        try TemporaryDirectory.with("config") { directory throws in
             let file = directory + "/config.toml"
             try writeFile(file, Array("volume = 1\n".utf8), mode: 0)
             let error = try #require(throws: ConfigError.self) { try Config.load(path: file, home: home) }
@@ -503,7 +471,7 @@ struct UnreadableConfigTests {
 
     @Test(.enabled(if: geteuid() != 0, "root can read anything"))
     func permissionDeniedOnTheDirectory() throws {
-        try withTemporaryDirectory { directory throws in
+        try TemporaryDirectory.with("config") { directory throws in
             let inner = directory + "/locked"
             try #require(mkdir(inner, 0) == 0)
             let file = inner + "/config.toml"
@@ -513,7 +481,7 @@ struct UnreadableConfigTests {
     }
 
     @Test func fifoIsRefusedWithoutBlocking() throws {
-        try withTemporaryDirectory { directory throws in
+        try TemporaryDirectory.with("config") { directory throws in
             let file = directory + "/config.toml"
             try #require(mkfifo(file, 0o600) == 0)
             let error = try #require(throws: ConfigError.self) { try Config.load(path: file, home: home) }
@@ -522,7 +490,7 @@ struct UnreadableConfigTests {
     }
 
     @Test func invalidUTF8() throws {
-        try withTemporaryDirectory { directory throws in
+        try TemporaryDirectory.with("config") { directory throws in
             let file = directory + "/config.toml"
             try writeFile(file, Array("volume = 1\n\nseries = \"".utf8) + [0xFF, 0xFE] + Array("\"\n".utf8))
             let error = try #require(throws: ConfigError.self) { try Config.load(path: file, home: home) }
@@ -531,7 +499,7 @@ struct UnreadableConfigTests {
     }
 
     @Test func tooLarge() throws {
-        try withTemporaryDirectory { directory throws in
+        try TemporaryDirectory.with("config") { directory throws in
             let file = directory + "/config.toml"
             try writeFile(file, [UInt8](repeating: UInt8(ascii: "#"), count: (1 << 20) + 1))
             let error = try #require(throws: ConfigError.self) { try Config.load(path: file, home: home) }

@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 import WDFCore
+import WDFTestSupport
 
 /// A folder of small real MP3s with the tags a test asks for (1 s of audio each, from the fixture
 /// without a tag), in a fresh temporary directory.
@@ -14,7 +15,7 @@ struct TestLibrary {
     let cache: String
 
     init() {
-        let base = temporaryDirectory("catalog")
+        let base = TemporaryDirectory.make("catalog")
         root = base + "/library"
         cache = base + "/cache"
         mkdir(root, 0o755)

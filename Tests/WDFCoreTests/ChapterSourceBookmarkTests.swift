@@ -1,10 +1,11 @@
 import Glibc
 import Testing
 @testable import WDFCore
+import WDFTestSupport
 
 @Suite("Chapter sources: bookmarks")
 struct ChapterSourceBookmarkTests {
-    func temporaryDirectory() -> String { WDFCoreTests.temporaryDirectory("bookmarks") }
+    func temporaryDirectory() -> String { TemporaryDirectory.make("bookmarks") }
 
     @Test func roundTrip() throws {
         let dir = temporaryDirectory()

@@ -1,10 +1,11 @@
 import Glibc
 import Testing
 import WDFCore
+import WDFTestSupport
 
 @Suite("Chapter sources: the feed")
 struct ChapterSourceFeedTests {
-    let cache = temporaryDirectory("feedchap")
+    let cache = TemporaryDirectory.make("feedchap")
 
     @Test func podloveChaptersFromTheFeedItem() throws {
         let record = FeedRecord(guid: "g6", title: "Korean War #6", chapters: [

@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 @testable import WDFCore
+import WDFTestSupport
 
 /// Paths of the hand-written fixtures in `Tests/Fixtures/chapters` (see its README).
 enum ChapterFixtures {
@@ -26,7 +27,7 @@ final class EpisodeDirectory {
     private var names: [String]
 
     init(audioName: String = "episode.mp3") {
-        directory = temporaryDirectory("chapters")
+        directory = TemporaryDirectory.make("chapters")
         audio = directory + "/" + audioName
         symlink(ChapterFixtures.tones, audio)
         names = [audioName]

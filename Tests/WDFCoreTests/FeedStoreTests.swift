@@ -1,10 +1,11 @@
 import Glibc
 import Testing
 import WDFCore
+import WDFTestSupport
 
 @Suite("FeedStore")
 struct FeedStoreTests {
-    func temporaryDirectory() -> String { WDFCoreTests.temporaryDirectory("feed") }
+    func temporaryDirectory() -> String { TemporaryDirectory.make("feed") }
 
     func record(_ n: Int, published: Int?, title: String? = nil) -> FeedRecord {
         FeedRecord(guid: "guid-\(n)", title: title ?? "Korean War #\(n): Part \(n)", series: "Korean War", number: n,

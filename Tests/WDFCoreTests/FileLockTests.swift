@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 import WDFCore
+import WDFTestSupport
 
 @Suite("FileLock")
 struct FileLockTests {
@@ -11,7 +12,7 @@ struct FileLockTests {
     }
 
     @Test func oneHolderAtATime() throws {
-        let path = WDFCoreTests.temporaryDirectory("lock") + "/nested/store.lock"
+        let path = TemporaryDirectory.make("lock") + "/nested/store.lock"
         let first = try FileLock(path: path)
         let second = try FileLock(path: path)
         #expect(first.tryLock())
@@ -22,7 +23,7 @@ struct FileLockTests {
     }
 
     @Test func aWaiterGetsTheLockWhenItsHolderLetsGo() async throws {
-        let path = WDFCoreTests.temporaryDirectory("lock") + "/store.lock"
+        let path = TemporaryDirectory.make("lock") + "/store.lock"
         let holder = try FileLock(path: path)
         #expect(holder.tryLock())
         let started = FileLockTests.now()
@@ -38,7 +39,7 @@ struct FileLockTests {
     }
 
     @Test func closingLetsGo() throws {
-        let path = WDFCoreTests.temporaryDirectory("lock") + "/store.lock"
+        let path = TemporaryDirectory.make("lock") + "/store.lock"
         do {
             let held = try FileLock(path: path)
             #expect(held.tryLock())

@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 @testable import WDFCore
+import WDFTestSupport
 
 /// File names as bytes: `FileName` keeps every byte of a name that is not UTF-8, and reads a
 /// `readdir` record within its own length.
@@ -51,7 +52,7 @@ struct FileNameTests {
     }
 
     @Test func aNameThatIsNotUTF8IsListedAndOpened() throws {
-        let directory = temporaryDirectory("filename")
+        let directory = TemporaryDirectory.make("filename")
         let name: [UInt8] = [0x65, 0x70, 0xFF, 0xFE, 0x2E, 0x6D, 0x70, 0x33]
         let path = try Self.create(directory, name: name, contents: Array("hello".utf8))
         #expect(FileSystem.names(in: directory) == [FileName.string(name)])

@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 @testable import WDFCore
+import WDFTestSupport
 
 /// Huge or impossible times in the files the daemon reads (positions.json, bookmarks.json,
 /// feed.json, chapter sidecars, the config bridge): the record is refused with a sentence that
@@ -12,7 +13,7 @@ struct HostileStateNumberTests {
     }
 
     @Test func positionsWithImpossibleTimesAreDroppedByName() throws {
-        let dir = WDFCoreTests.temporaryDirectory("hostile-positions")
+        let dir = TemporaryDirectory.make("hostile-positions")
         try write("""
             {"version":1,"last":"/ok.mp3","episodes":{
             "/huge.mp3":{"position":1e300,"duration":60,"finished":false,"played":false,"updated":1},
@@ -42,7 +43,7 @@ struct HostileStateNumberTests {
     }
 
     @Test func salvagedPositionsAreTimesToo() throws {
-        let dir = WDFCoreTests.temporaryDirectory("hostile-salvage")
+        let dir = TemporaryDirectory.make("hostile-salvage")
         // Damaged (cut): the salvage path reads the positions one by one.
         try write(#"{"version":1,"episodes":{"/a.mp3":{"position":1e300,"x":1},"/b.mp3":{"position":7,"x":1},"/c.mp3":{"position":3"#,
                   to: dir + "/positions.json")
@@ -76,7 +77,7 @@ struct HostileStateNumberTests {
     }
 
     @Test func bookmarksWithImpossibleTimesAreDropped() throws {
-        let dir = WDFCoreTests.temporaryDirectory("hostile-bookmarks")
+        let dir = TemporaryDirectory.make("hostile-bookmarks")
         try write(#"{"version":1,"episodes":{"/a.mp3":[{"title":"far","position":1e300,"created":1},{"title":"near","position":5,"created":1e19}]}}"#,
                   to: dir + "/bookmarks.json")
         let (store, warning) = BookmarkStore.load(directory: dir)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import WDFCore
+import WDFTestSupport
 
 /// Reading tags from files: temporary files built in the test, and the real fixtures made by
 /// `Scripts/make-fixtures` (mutagen and ffmpeg) in `Tests/Fixtures` and `Demo`.
@@ -20,11 +21,11 @@ struct ID3FileTests {
 
     /// A temporary file holding `bytes`, removed after `body`.
     private func withTemporaryFile<T>(_ bytes: [UInt8], _ body: (String) throws -> T) throws -> T {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("wdf-id3-\(UInt64.random(in: 0...UInt64.max)).mp3").path
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        return try body(path)
+        try TemporaryDirectory.with("id3") { directory in
+            let path = directory + "/tag.mp3"
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            return try body(path)
+        }
     }
 
     private static let fakeAudio: [UInt8] = [0xFF, 0xFB, 0x90, 0x64] + [UInt8](repeating: 0x55, count: 4000)

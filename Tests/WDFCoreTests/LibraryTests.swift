@@ -1,5 +1,6 @@
 import Testing
 import WDFCore
+import WDFTestSupport
 
 @Suite("Episodes and the library")
 struct LibraryTests {
@@ -27,7 +28,7 @@ struct LibraryTests {
 
     /// The library folder as the daemon sees it: the catalog of `root`, joined with no feed.
     static func resolver(_ root: String, currentSeries: String? = nil) -> (Catalog, EpisodeResolver) {
-        var catalog = Catalog(root: root, cacheDirectory: temporaryDirectory("library"))
+        var catalog = Catalog(root: root, cacheDirectory: TemporaryDirectory.make("library"))
         catalog.refresh()
         let items = CatalogItem.merge(entries: catalog.entries, feed: [])
         return (catalog, EpisodeResolver(items: items, currentSeries: currentSeries, lastKey: nil))

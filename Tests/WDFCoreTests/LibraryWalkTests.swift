@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 @testable import WDFCore
+import WDFTestSupport
 
 /// The walk of a library folder that a stranger filled: links in loops, FIFOs, names that are
 /// not UTF-8, folders without end (`LibraryWalk`, `Catalog.refresh`).
@@ -47,7 +48,7 @@ struct LibraryWalkTests {
         let walk = LibraryWalk.run(library.root)
         #expect(Self.names(walk, under: library.root) == ["real/x.mp3", "y.mp3"])
         // A folder reached only through a link is walked under the link's name.
-        let outside = temporaryDirectory("walk-outside")
+        let outside = TemporaryDirectory.make("walk-outside")
         _ = try FileNameTests.create(outside, name: Array("z.mp3".utf8))
         try Self.link(outside, library.root + "/elsewhere")
         #expect(Self.names(LibraryWalk.run(library.root), under: library.root) == ["elsewhere/z.mp3", "real/x.mp3", "y.mp3"])
@@ -154,7 +155,7 @@ struct LibraryWalkTests {
     }
 
     @Test func theRootItselfMayBeALoopOrNoFolder() throws {
-        let base = temporaryDirectory("walk-root")
+        let base = TemporaryDirectory.make("walk-root")
         try Self.link(".", base + "/self")
         #expect(LibraryWalk.run(base + "/self").folders == [base + "/self"])
         #expect(LibraryWalk.run("/etc/passwd").folders.isEmpty)

@@ -1,10 +1,11 @@
 import Glibc
 import Testing
 import WDFCore
+import WDFTestSupport
 
 @Suite("Resume store")
 struct ResumeStoreTests {
-    func temporaryDirectory() -> String { WDFCoreTests.temporaryDirectory("resume") }
+    func temporaryDirectory() -> String { TemporaryDirectory.make("resume") }
 
     @Test func savesAndLoadsAtomically() throws {
         let dir = temporaryDirectory()
@@ -83,7 +84,7 @@ struct ResumeStoreTests {
 
 @Suite("Played marks")
 struct PlayedMarkTests {
-    func directory() -> String { temporaryDirectory("played") }
+    func directory() -> String { TemporaryDirectory.make("played") }
 
     @Test func heardToWithinThirtySecondsOfTheEndIsPlayed() throws {
         var store = ResumeStore(directory: directory())

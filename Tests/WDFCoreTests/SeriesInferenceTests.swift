@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 import WDFCore
+import WDFTestSupport
 
 @Suite("Which series a number from a track or a file name belongs to")
 struct SeriesInferenceTests {
@@ -63,7 +64,7 @@ struct BookmarkSpanTests {
     /// shorter), is not shown; the shown ones are still ★1…★n, and ★N is the store's bookmark N
     /// (`unmark N` removes it). From a file whose entries are not in time order, as a stranger's may be.
     @Test func aBookmarkPastTheEndLeavesNoGapInTheNumbers() throws {
-        let dir = WDFCoreTests.temporaryDirectory("bookmark-numbers")
+        let dir = TemporaryDirectory.make("bookmark-numbers")
         defer { unlink(dir + "/bookmarks.json"); rmdir(dir) }
         let file = #"{"version":1,"episodes":{"/a.mp3":[{"title":"A","position":5},{"title":"past","position":999},"#
             + #"{"title":"at the end","position":30},{"title":"B","position":20},{"title":"C","position":29.5}]}}"#

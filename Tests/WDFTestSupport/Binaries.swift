@@ -2,25 +2,25 @@ import Foundation
 
 /// The programs under test and the package's files. The test target depends on the five
 /// executables, so `swift test` builds them into the same directory as the test bundle.
-struct Binaries: Sendable {
-    let directory: URL
-    var wdfplayd: URL { directory.appendingPathComponent("wdfplayd") }
-    var wdfplay: URL { directory.appendingPathComponent("wdfplay") }
-    var wdfctl: URL { directory.appendingPathComponent("wdfctl") }
-    var wdfplayConfig: URL { directory.appendingPathComponent("wdfplay-config") }
-    var wdfplayFeed: URL { directory.appendingPathComponent("wdfplay-feed") }
+package struct Binaries: Sendable {
+    package let directory: URL
+    package var wdfplayd: URL { directory.appendingPathComponent("wdfplayd") }
+    package var wdfplay: URL { directory.appendingPathComponent("wdfplay") }
+    package var wdfctl: URL { directory.appendingPathComponent("wdfctl") }
+    package var wdfplayConfig: URL { directory.appendingPathComponent("wdfplay-config") }
+    package var wdfplayFeed: URL { directory.appendingPathComponent("wdfplay-feed") }
 
-    static let names = ["wdfplayd", "wdfplay", "wdfctl", "wdfplay-config", "wdfplay-feed"]
+    package static let names = ["wdfplayd", "wdfplay", "wdfctl", "wdfplay-config", "wdfplay-feed"]
 
     /// The package root (this file is Tests/EndToEndTests/Binaries.swift).
-    static let packageRoot = URL(fileURLWithPath: #filePath)
+    package static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let fixtures = packageRoot.appendingPathComponent("Tests/Fixtures")
-    static func fixture(_ name: String) -> String { fixtures.appendingPathComponent(name).path }
+    package static let fixtures = packageRoot.appendingPathComponent("Tests/Fixtures")
+    package static func fixture(_ name: String) -> String { fixtures.appendingPathComponent(name).path }
 
-    struct Missing: Error, CustomStringConvertible {
-        var searched: [String]
-        var description: String {
+    package struct Missing: Error, CustomStringConvertible {
+        package var searched: [String]
+        package var description: String {
             "wdfplayd, wdfplay, wdfctl, wdfplay-config and wdfplay-feed were not found beside the test bundle; searched: "
                 + searched.joined(separator: ", ")
                 + ". The EndToEndTests target must depend on the five executables (Package.swift) and be run with `swift test`."
@@ -29,7 +29,7 @@ struct Binaries: Sendable {
 
     /// Where the running test bundle is, else the newest `.build*/debug` of the package that
     /// holds all five programs.
-    static func locate() throws -> Binaries {
+    package static func locate() throws -> Binaries {
         let fm = FileManager.default
         var candidates: [URL] = []
         let argv0 = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()

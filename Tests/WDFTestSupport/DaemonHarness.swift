@@ -4,33 +4,33 @@ import Foundation
 /// sharing the process's sound server of the kind it asks for (PulseAudio unless told). Use
 /// `DaemonHarness.run`, which always tears down (the daemon is asked to quit, then killed by pid
 /// if it is still there).
-final class DaemonHarness: @unchecked Sendable {
-    let name: String
-    let server: SoundServer
-    let binaries: Binaries
-    let directory: URL
-    let home: URL
-    let stateHome: URL
-    let configHome: URL
-    let socketPath: String
-    let environment: [String: String]
-    let recorder: Recorder
+package final class DaemonHarness: @unchecked Sendable {
+    package let name: String
+    package let server: SoundServer
+    package let binaries: Binaries
+    package let directory: URL
+    package let home: URL
+    package let stateHome: URL
+    package let configHome: URL
+    package let socketPath: String
+    package let environment: [String: String]
+    package let recorder: Recorder
     private let lock = NSLock()
     private var daemons: [ChildProcess] = []
     private var streams: [LineStream] = []
 
-    var configFile: URL { configHome.appendingPathComponent("wdfplay/config.toml") }
-    var positionsFile: URL { stateHome.appendingPathComponent("wdfplay/positions.json") }
+    package var configFile: URL { configHome.appendingPathComponent("wdfplay/config.toml") }
+    package var positionsFile: URL { stateHome.appendingPathComponent("wdfplay/positions.json") }
     /// Where a daemon started by the harness logs.
-    var daemonLogFile: URL { directory.appendingPathComponent("wdfplayd.log") }
+    package var daemonLogFile: URL { directory.appendingPathComponent("wdfplayd.log") }
     /// Where a daemon started by `wdfplay` logs.
-    var autoStartedLogFile: URL { stateHome.appendingPathComponent("wdfplay/wdfplayd.log") }
+    package var autoStartedLogFile: URL { stateHome.appendingPathComponent("wdfplay/wdfplayd.log") }
 
     /// Runs `body` in a fresh harness on the shared `server` (with a config file when `config` is
     /// given, and a daemon started by the harness when `startDaemon`), then tears it down
     /// whatever happened. Its folder is named `name`, with `-KIND` added for a server other than
     /// PulseAudio.
-    static func run(_ name: String, server: SoundServer.Kind = .pulseaudio, config: String? = nil, startDaemon: Bool = true,
+    package static func run(_ name: String, server: SoundServer.Kind = .pulseaudio, config: String? = nil, startDaemon: Bool = true,
                     _ body: (DaemonHarness) async throws -> Void) async throws {
         let harness = try await DaemonHarness(name: server == .pulseaudio ? name : "\(name)-\(server.rawValue)", kind: server)
         do {
@@ -72,20 +72,20 @@ final class DaemonHarness: @unchecked Sendable {
         try await recorder.start()
     }
 
-    func writeConfig(_ text: String) throws {
+    package func writeConfig(_ text: String) throws {
         try FileManager.default.createDirectory(at: configFile.deletingLastPathComponent(), withIntermediateDirectories: true)
         try text.write(to: configFile, atomically: true, encoding: .utf8)
     }
 
     // MARK: daemon
 
-    struct HarnessError: Error, CustomStringConvertible {
-        var description: String
-        init(_ d: String) { description = d }
+    package struct HarnessError: Error, CustomStringConvertible {
+        package var description: String
+        package init(_ d: String) { description = d }
     }
 
     /// Starts `wdfplayd --socket P` as our child and waits until it answers `ping`.
-    func startDaemon() async throws {
+    package func startDaemon() async throws {
         let process = try ChildProcess.spawn(binaries.wdfplayd.path, ["--socket", socketPath], environment: environment,
                                              stdout: .file(daemonLogFile.path), stderr: .file(daemonLogFile.path))
         lock.withLock { daemons.append(process) }
@@ -93,7 +93,7 @@ final class DaemonHarness: @unchecked Sendable {
     }
 
     /// Waits until something answers `ping` on the socket (and, if given, `daemon` is alive).
-    func awaitAnswering(daemon: ChildProcess? = nil, timeout: Double = 10) async throws {
+    package func awaitAnswering(daemon: ChildProcess? = nil, timeout: Double = 10) async throws {
         _ = try await Deadline.await("wdfplayd to answer on \(socketPath)", until: { note in
             if let status = daemon?.status {
                 throw HarnessError("wdfplayd exited with \(status) before listening; log:\n\(self.daemonLog)")
@@ -109,7 +109,7 @@ final class DaemonHarness: @unchecked Sendable {
     }
 
     /// Pids of wdfplayd processes serving this test's socket (whoever started them).
-    func daemonPids() async throws -> [Int32] {
+    package func daemonPids() async throws -> [Int32] {
         let result = try await ChildProcess.run(URL(fileURLWithPath: try SoundServer.tool("pgrep", package: "procps")), ["-f", "--", socketPath],
                                                 environment: environment, scratch: directory)
         let pids = result.stdout.split(separator: "\n").compactMap { Int32($0) }.filter { pid in
@@ -122,7 +122,7 @@ final class DaemonHarness: @unchecked Sendable {
         return pids
     }
 
-    static func isAlive(_ pid: Int32) -> Bool {
+    package static func isAlive(_ pid: Int32) -> Bool {
         guard kill(pid, 0) == 0 else { return false }
         // A zombie is dead too.
         let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
@@ -135,14 +135,14 @@ final class DaemonHarness: @unchecked Sendable {
     }
 
     /// Waits until `pid` has exited.
-    func awaitExit(_ pid: Int32, timeout: Double) async throws {
+    package func awaitExit(_ pid: Int32, timeout: Double) async throws {
         _ = try await Deadline.await("process \(pid) to exit", until: { _ in DaemonHarness.isAlive(pid) ? nil : true },
                                      timeout: timeout)
         Reaper.shared.unregister(pid)
     }
 
     /// Sends SIGKILL (or `signal`) to every daemon on this socket and waits until they are gone.
-    func killDaemons(signal: Int32 = SIGKILL) async throws {
+    package func killDaemons(signal: Int32 = SIGKILL) async throws {
         for pid in try await daemonPids() {
             kill(pid, signal)
             try await awaitExit(pid, timeout: 5)
@@ -151,7 +151,7 @@ final class DaemonHarness: @unchecked Sendable {
     }
 
     /// `wdfctl quit`, then waits for the daemon to exit (killing it after 5 s).
-    func quitDaemon() async throws {
+    package func quitDaemon() async throws {
         let pids = try await daemonPids()
         let result = try await ctl(["quit"])
         var stragglers: [Int32] = []
@@ -164,7 +164,7 @@ final class DaemonHarness: @unchecked Sendable {
         if !stragglers.isEmpty { throw HarnessError("wdfplayd \(stragglers) did not exit within 5 s of `wdfctl quit`; killed") }
     }
 
-    func tearDown() async {
+    package func tearDown() async {
         let followers = lock.withLock {
             defer { streams = [] }
             return streams
@@ -189,41 +189,41 @@ final class DaemonHarness: @unchecked Sendable {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
-    var daemonLog: String {
+    package var daemonLog: String {
         [daemonLogFile, autoStartedLogFile].compactMap { try? String(contentsOf: $0, encoding: .utf8) }.joined(separator: "\n")
     }
 
     // MARK: clients
 
     /// `wdfplay ARGS` (add "--json" yourself when wanted).
-    func wdfplay(_ arguments: [String], timeout: Double = 20) async throws -> ChildProcess.Result {
+    package func wdfplay(_ arguments: [String], timeout: Double = 20) async throws -> ChildProcess.Result {
         try await ChildProcess.run(binaries.wdfplay, arguments, environment: environment, scratch: directory, timeout: timeout)
     }
 
     /// `wdfctl ARGS`.
-    func ctl(_ arguments: [String], timeout: Double = 20) async throws -> ChildProcess.Result {
+    package func ctl(_ arguments: [String], timeout: Double = 20) async throws -> ChildProcess.Result {
         try await ChildProcess.run(binaries.wdfctl, arguments, environment: environment, scratch: directory, timeout: timeout)
     }
 
     /// `wdfplay ARGS --json` that must succeed; returns the reply.
-    func play(_ arguments: [String]) async throws -> (reply: JSONValue, result: ChildProcess.Result) {
+    package func play(_ arguments: [String]) async throws -> (reply: JSONValue, result: ChildProcess.Result) {
         let result = try await wdfplay(arguments + ["--json"])
         guard result.status == 0, !result.json.isNull else { throw HarnessError("\(result)") }
         return (result.json, result)
     }
 
     /// `wdfctl ARGS --json` that must succeed; returns the reply.
-    func control(_ arguments: [String]) async throws -> (reply: JSONValue, result: ChildProcess.Result) {
+    package func control(_ arguments: [String]) async throws -> (reply: JSONValue, result: ChildProcess.Result) {
         let result = try await ctl(arguments + ["--json"])
         guard result.status == 0, !result.json.isNull else { throw HarnessError("\(result)") }
         return (result.json, result)
     }
 
     /// `wdfctl status --json`.
-    func status() async throws -> JSONValue { try await control(["status"]).reply }
+    package func status() async throws -> JSONValue { try await control(["status"]).reply }
 
     /// Polls `wdfctl status --json` until `match` accepts it.
-    func awaitStatus(_ what: String, timeout: Double, where match: @escaping (JSONValue) -> Bool) async throws -> JSONValue {
+    package func awaitStatus(_ what: String, timeout: Double, where match: @escaping (JSONValue) -> Bool) async throws -> JSONValue {
         try await Deadline.await("status: \(what)", until: { note in
             let status = try await self.status()
             note(status.description)
@@ -232,17 +232,17 @@ final class DaemonHarness: @unchecked Sendable {
     }
 
     /// A raw connection to the control socket.
-    func connect() throws -> ControlConnection { try ControlConnection(path: socketPath) }
+    package func connect() throws -> ControlConnection { try ControlConnection(path: socketPath) }
 
     /// `wdfctl follow --json` (or with `arguments`), read line by line until the test ends.
-    func follow(_ arguments: [String] = ["--json"]) async throws -> LineStream {
+    package func follow(_ arguments: [String] = ["--json"]) async throws -> LineStream {
         let stream = try LineStream(binaries.wdfctl, ["follow"] + arguments, environment: environment, scratch: directory)
         lock.withLock { streams.append(stream) }
         return stream
     }
 
     /// positions.json as saved.
-    func savedPositions() throws -> JSONValue {
+    package func savedPositions() throws -> JSONValue {
         let text = try String(contentsOf: positionsFile, encoding: .utf8)
         guard let json = JSONValue(text: text) else { throw HarnessError("positions.json is not JSON: \(text)") }
         return json

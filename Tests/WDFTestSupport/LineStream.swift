@@ -1,12 +1,10 @@
 import Foundation
 
 /// A long-running child (such as `wdfctl follow --json`) whose standard output is read line by
-/// line on a thread of its own; each line is kept with the monotonic time it arrived.
-final class LineStream: @unchecked Sendable {
-    struct Line: Sendable {
-        var time: Double
-        var text: String
-    }
+/// line (a `LineClient` on the pipe) on a thread of its own; each line is kept with the
+/// monotonic time it arrived.
+package final class LineStream: @unchecked Sendable {
+    package typealias Line = LineClient.Line
 
     private let process: ChildProcess
     private let lock = NSLock()
@@ -14,7 +12,7 @@ final class LineStream: @unchecked Sendable {
     private var finished = false
     private let stderrURL: URL
 
-    init(_ executable: URL, _ arguments: [String], environment: [String: String], scratch: URL) throws {
+    package init(_ executable: URL, _ arguments: [String], environment: [String: String], scratch: URL) throws {
         stderrURL = scratch.appendingPathComponent("stream-err-\(UUID().uuidString.prefix(8))")
         let (readFD, writeFD) = try ChildProcess.makePipe()
         process = try ChildProcess.spawn(executable.path, arguments, environment: environment,
@@ -26,39 +24,27 @@ final class LineStream: @unchecked Sendable {
     }
 
     private func readLoop(_ fd: Int32) {
-        var pending: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0, errno == EINTR { continue }
-            if n <= 0 { break }
-            let now = Deadline.now()
-            pending.append(contentsOf: buffer[0..<n])
-            var lines: [Line] = []
-            while let newline = pending.firstIndex(of: 0x0A) {
-                lines.append(Line(time: now, text: String(decoding: pending[..<newline], as: UTF8.self)))
-                pending.removeSubrange(...newline)
-            }
+        let pipe = LineClient(adopting: fd)
+        while let lines = try? pipe.receive(timeout: 60) {
             lock.lock()
             received.append(contentsOf: lines)
             lock.unlock()
         }
-        close(fd)
         lock.lock()
         finished = true
         lock.unlock()
     }
 
-    var lines: [Line] {
+    package var lines: [Line] {
         lock.lock()
         defer { lock.unlock() }
         return received
     }
 
-    var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+    package var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
 
     /// The first line after index `from` that `match` accepts, with its index.
-    func await(_ what: String, after from: Int = 0, timeout: Double,
+    package func await(_ what: String, after from: Int = 0, timeout: Double,
                where match: @escaping (Line) -> Bool) async throws -> (index: Int, line: Line) {
         try await Deadline.await(what, until: { note in
             let all = self.lines
@@ -70,9 +56,9 @@ final class LineStream: @unchecked Sendable {
     }
 
     /// The exit status once it has ended.
-    var status: Int32? { process.status }
+    package var status: Int32? { process.status }
 
-    func stop() async {
+    package func stop() async {
         await process.stop()
     }
 }

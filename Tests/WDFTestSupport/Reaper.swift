@@ -4,8 +4,8 @@ import Foundation
 /// so that none outlives the test process: an atexit handler kills them on a normal exit, and a
 /// watchdog shell (which sees EOF on a pipe when this process dies in any way) kills those still
 /// listed. Pids are removed as soon as their process is known to have ended.
-final class Reaper: @unchecked Sendable {
-    static let shared = Reaper()
+package final class Reaper: @unchecked Sendable {
+    package static let shared = Reaper()
 
     private let lock = NSLock()
     private var pids: Set<Int32> = []
@@ -15,7 +15,7 @@ final class Reaper: @unchecked Sendable {
 
     /// Installs the exit hooks; `directory` holds the list of live pids the watchdog reads.
     /// `removeDirectory`: also delete `directory` when the watchdog fires.
-    func install(directory: String, removeDirectory: Bool) {
+    package func install(directory: String, removeDirectory: Bool) {
         lock.lock()
         defer { lock.unlock() }
         guard !installed else { return }
@@ -42,14 +42,14 @@ final class Reaper: @unchecked Sendable {
         // writeFD stays open (deliberately leaked) for the life of the process.
     }
 
-    func register(_ pid: Int32) {
+    package func register(_ pid: Int32) {
         lock.lock()
         pids.insert(pid)
         writeLocked()
         lock.unlock()
     }
 
-    func unregister(_ pid: Int32) {
+    package func unregister(_ pid: Int32) {
         lock.lock()
         pids.remove(pid)
         writeLocked()
@@ -63,7 +63,7 @@ final class Reaper: @unchecked Sendable {
     }
 
     /// SIGTERM, then SIGKILL for anything still there after a moment.
-    func killAll() {
+    package func killAll() {
         lock.lock()
         let list = pids
         pids.removeAll()

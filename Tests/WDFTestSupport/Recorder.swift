@@ -3,8 +3,8 @@ import Foundation
 /// Records what the null sink plays (its monitor, through `parec`), mono 44.1 kHz, and keeps
 /// every sample with the monotonic time at which it was played (`RecordingClock`), so that a test
 /// can ask what was heard between two instants, or when something started.
-final class Recorder: @unchecked Sendable {
-    static let rate = 44100.0
+package final class Recorder: @unchecked Sendable {
+    package static let rate = 44100.0
 
     private let process: ChildProcess
     private let lock = NSLock()
@@ -15,12 +15,12 @@ final class Recorder: @unchecked Sendable {
     private let stderrURL: URL
 
     /// Records the server's sink.
-    convenience init(server: SoundServer, scratch: URL) throws {
+    package convenience init(server: SoundServer, scratch: URL) throws {
         try self.init(environment: server.clientEnvironment, source: "\(server.sinkName).monitor", scratch: scratch)
     }
 
     /// Records `source` of the server that `environment` reaches (e.g. a second server).
-    init(environment: [String: String], source: String, scratch: URL) throws {
+    package init(environment: [String: String], source: String, scratch: URL) throws {
         stderrURL = scratch.appendingPathComponent("parec.err")
         let (readFD, writeFD) = try ChildProcess.makePipe()
         process = try ChildProcess.spawn(
@@ -61,7 +61,7 @@ final class Recorder: @unchecked Sendable {
     }
 
     /// Waits until the monitor delivers (parec takes most of a second to start).
-    func start() async throws {
+    package func start() async throws {
         _ = try await Deadline.await("the first samples from parec", until: { _ in
             let (ended, empty) = self.lock.withLock { (self.ended, self.samples.isEmpty) }
             if ended { throw RecorderError("parec exited: \(self.stderr)") }
@@ -69,22 +69,22 @@ final class Recorder: @unchecked Sendable {
         }, timeout: 10, interval: 0.01)
     }
 
-    struct RecorderError: Error, CustomStringConvertible {
-        var description: String
-        init(_ d: String) { description = d }
+    package struct RecorderError: Error, CustomStringConvertible {
+        package var description: String
+        package init(_ d: String) { description = d }
     }
 
-    var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+    package var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
 
     /// Monotonic time up to which everything has been recorded.
-    var coveredUntil: Double {
+    package var coveredUntil: Double {
         lock.lock()
         defer { lock.unlock() }
         return clock.coveredUntil
     }
 
     /// Waits until the recording reaches `t`.
-    func awaitCoverage(_ t: Double) async throws {
+    package func awaitCoverage(_ t: Double) async throws {
         _ = try await Deadline.await("the recording to reach t=\(t)", until: { _ in
             if self.ended { throw RecorderError("parec exited: \(self.stderr)") }
             return self.coveredUntil >= t ? true : nil
@@ -92,7 +92,7 @@ final class Recorder: @unchecked Sendable {
     }
 
     /// The samples played between `t1` and `t2` (waits for them).
-    func samples(from t1: Double, to t2: Double) async throws -> ArraySlice<Float> {
+    package func samples(from t1: Double, to t2: Double) async throws -> ArraySlice<Float> {
         try await awaitCoverage(t2)
         return slice(from: t1, to: t2)
     }
@@ -106,12 +106,12 @@ final class Recorder: @unchecked Sendable {
     }
 
     /// What was heard between `t1` and `t2`.
-    func reading(from t1: Double, to t2: Double) async throws -> ToneAnalysis.Reading {
+    package func reading(from t1: Double, to t2: Double) async throws -> ToneAnalysis.Reading {
         ToneAnalysis.analyse(try await samples(from: t1, to: t2), rate: Recorder.rate)
     }
 
     /// Listens from now for `seconds` and says what was heard.
-    func listen(_ seconds: Double) async throws -> ToneAnalysis.Reading {
+    package func listen(_ seconds: Double) async throws -> ToneAnalysis.Reading {
         let t = Deadline.now()
         return try await reading(from: t, to: t + seconds)
     }
@@ -119,7 +119,7 @@ final class Recorder: @unchecked Sendable {
     /// The start of the first `window`-long stretch after `t0` that `match` accepts (stepping by
     /// `hop`), waiting for the sound as it is played; throws after `timeout`, describing what
     /// was heard.
-    func firstTime(_ what: String, after t0: Double, timeout: Double, window: Double = 0.04, hop: Double = 0.005,
+    package func firstTime(_ what: String, after t0: Double, timeout: Double, window: Double = 0.04, hop: Double = 0.005,
                    where match: (ToneAnalysis.Reading) -> Bool) async throws -> Double {
         let end = Deadline.now() + timeout
         var t = t0
@@ -139,22 +139,22 @@ final class Recorder: @unchecked Sendable {
 
     /// When tone `f` is first clearly heard after `t0` (the onset, to about 10 ms: the middle
     /// of the first 40 ms window that is mostly that tone).
-    func awaitTone(_ f: Double, after t0: Double, timeout: Double) async throws -> Double {
+    package func awaitTone(_ f: Double, after t0: Double, timeout: Double) async throws -> Double {
         try await firstTime("\(Int(f)) Hz", after: t0, timeout: timeout) { $0.isTone(f) } + 0.02
     }
 
     /// When silence begins after `t0` (to about 10 ms).
-    func awaitSilence(after t0: Double, timeout: Double) async throws -> Double {
+    package func awaitSilence(after t0: Double, timeout: Double) async throws -> Double {
         try await firstTime("silence", after: t0, timeout: timeout, window: 0.02) { $0.isSilent }
     }
 
     /// When sound (anything above the silence threshold) is first heard after `t0`.
-    func awaitSound(after t0: Double, timeout: Double) async throws -> Double {
+    package func awaitSound(after t0: Double, timeout: Double) async throws -> Double {
         try await firstTime("sound", after: t0, timeout: timeout, window: 0.02) { !$0.isSilent }
     }
 
     /// `true` when every `step`-long window between `t1` and `t2` matches (waits for the sound).
-    func everyWindow(from t1: Double, to t2: Double, step: Double = 0.05,
+    package func everyWindow(from t1: Double, to t2: Double, step: Double = 0.05,
                      _ match: (ToneAnalysis.Reading) -> Bool) async throws -> Bool {
         try await awaitCoverage(t2)
         var t = t1
@@ -166,7 +166,7 @@ final class Recorder: @unchecked Sendable {
     }
 
     /// A readable account of what was heard, window by window (runs of equal readings merged).
-    func timeline(from t1: Double, to t2: Double, step: Double = 0.05, relativeTo origin: Double? = nil) -> String {
+    package func timeline(from t1: Double, to t2: Double, step: Double = 0.05, relativeTo origin: Double? = nil) -> String {
         let zero = origin ?? t1
         var parts: [String] = []
         var runStart = t1
@@ -190,7 +190,7 @@ final class Recorder: @unchecked Sendable {
         return parts.isEmpty ? "nothing recorded" : parts.joined(separator: ", ")
     }
 
-    func stop() async {
+    package func stop() async {
         await process.stop()
     }
 }

@@ -11,25 +11,25 @@
 /// that run began, and a new anchor starts there. A chunk read late because the reader was not
 /// scheduled is followed by the rest of the backlog, read at once, whose last chunk is on time
 /// again: no gap. PulseAudio's null sink never loses samples, and there this is the single anchor.
-struct RecordingClock {
-    let rate: Double
-    let tolerance: Double
-    let confirm: Double
+package struct RecordingClock {
+    package let rate: Double
+    package let tolerance: Double
+    package let confirm: Double
     /// The anchors: from sample `start` on (ascending), sample k was played at k / rate + offset.
     private var segments: [(start: Int, offset: Double)] = []
     /// A run of late chunks not yet confirmed as a gap: where it began, its smallest offset, when
     /// its first chunk arrived.
     private var lateRun: (start: Int, offset: Double, arrived: Double)?
-    private(set) var sampleCount = 0
+    package private(set) var sampleCount = 0
 
-    init(rate: Double, tolerance: Double = 0.015, confirm: Double = 0.25) {
+    package init(rate: Double, tolerance: Double = 0.015, confirm: Double = 0.25) {
         self.rate = rate
         self.tolerance = tolerance
         self.confirm = confirm
     }
 
     /// A chunk arrived at `time`, bringing the count of samples received to `count`.
-    mutating func add(chunkEndingAt count: Int, arrivedAt time: Double) {
+    package mutating func add(chunkEndingAt count: Int, arrivedAt time: Double) {
         guard count > sampleCount else { return }
         let offset = time - Double(count) / rate
         let previous = sampleCount
@@ -54,13 +54,13 @@ struct RecordingClock {
     }
 
     /// Time up to which everything has been recorded (−∞ before the first chunk).
-    var coveredUntil: Double {
+    package var coveredUntil: Double {
         guard let last = segments.last else { return -Double.infinity }
         return last.offset + Double(sampleCount) / rate
     }
 
     /// The first sample played at or after `time`, in 0...sampleCount.
-    func sample(at time: Double) -> Int {
+    package func sample(at time: Double) -> Int {
         guard !segments.isEmpty else { return 0 }
         // The last segment that starts at or before `time` (segment start times increase).
         var index = 0

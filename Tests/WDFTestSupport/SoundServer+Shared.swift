@@ -10,7 +10,7 @@ extension SoundServer {
 
     /// The shared server of `kind`, started on the first call (later calls get the same one, or
     /// the same error); its files are in `ROOT/KIND`.
-    static func shared(_ kind: Kind) async throws -> SoundServer {
+    package static func shared(_ kind: Kind) async throws -> SoundServer {
         try await registry.server(kind).value
     }
 
@@ -37,14 +37,12 @@ extension SoundServer {
 
     /// The test process's scratch root (mode 0700), made on the first call; removed at exit
     /// unless WDFPLAY_E2E_KEEP is set. Installs the Reaper.
-    static func scratchRoot() throws -> URL {
+    package static func scratchRoot() throws -> URL {
         lock.lock()
         defer { lock.unlock() }
         if let rootResult { return try rootResult.get() }
         let result = Result { () throws -> URL in
-            var template = Array((NSTemporaryDirectory() + "/wdfplay-e2e.XXXXXX").utf8CString)
-            guard let made = mkdtemp(&template) else { throw StartError("mkdtemp failed: \(String(cString: strerror(errno)))") }
-            let path = String(cString: made)
+            let path = TemporaryDirectory.make("e2e")
             let keep = ProcessInfo.processInfo.environment["WDFPLAY_E2E_KEEP"] != nil
             if !keep {
                 // Runs after the Reaper's handler (atexit handlers run last-registered first).
@@ -61,7 +59,7 @@ extension SoundServer {
     }
 
     /// The full path of a tool the tests run, or an error saying which package to install.
-    static func tool(_ name: String, package: String = "pulseaudio pulseaudio-utils") throws -> String {
+    package static func tool(_ name: String, package: String = "pulseaudio pulseaudio-utils") throws -> String {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         // `map(String.init)`: without it `+ ["/usr/bin"]` makes the compiler pick the split into
         // `[ArraySlice<Character>]`, whose elements interpolate as `["/", "u", …]`: the PATH was

@@ -16,14 +16,14 @@ import Foundation
 /// One per kind is shared by the whole test process (`shared(_:)`, in SoundServer+Shared.swift);
 /// a test may also make one of its own and kill it (`kill(_:)`) and start it again (`start()`)
 /// on the same runtime directory: the sound server "going away" and "coming back".
-final class SoundServer: @unchecked Sendable {
-    enum Kind: String, CaseIterable, Sendable {
+package final class SoundServer: @unchecked Sendable {
+    package enum Kind: String, CaseIterable, Sendable {
         case pulseaudio
         case pipewire
     }
 
     /// What `kill(_:)` takes down.
-    enum Scope: Sendable {
+    package enum Scope: Sendable {
         /// The process clients talk to: pulseaudio, or pipewire-pulse alone (PipeWire and
         /// WirePlumber stay).
         case pulseServer
@@ -32,21 +32,21 @@ final class SoundServer: @unchecked Sendable {
         case wholeStack
     }
 
-    let kind: Kind
-    let sinkName = "out"
+    package let kind: Kind
+    package let sinkName = "out"
     /// The test process's scratch root (mode 0700); every test makes its folder in here.
-    let root: URL
-    let directory: URL
-    let runtimeDirectory: URL
-    let home: URL
-    let configHome: URL
-    let logFile: URL
+    package let root: URL
+    package let directory: URL
+    package let runtimeDirectory: URL
+    package let home: URL
+    package let configHome: URL
+    package let logFile: URL
     /// What a client of this server needs in its environment.
-    let clientEnvironment: [String: String]
+    package let clientEnvironment: [String: String]
     /// `PULSE_SERVER` for this server.
-    var address: String { "unix:" + runtimeDirectory.appendingPathComponent("pulse/native").path }
+    package var address: String { "unix:" + runtimeDirectory.appendingPathComponent("pulse/native").path }
     /// The server's name as `pactl info` gives it, once started ("PulseAudio (on PipeWire 0.3.65)").
-    var serverName: String { lock.withLock { name } }
+    package var serverName: String { lock.withLock { name } }
 
     private let lock = NSLock()
     private var name = ""
@@ -58,7 +58,7 @@ final class SoundServer: @unchecked Sendable {
     private var recorders: [Recorder] = []
 
     /// A server of `kind` whose files live in `directory`; `start()` starts it.
-    init(kind: Kind, directory: URL) throws {
+    package init(kind: Kind, directory: URL) throws {
         self.kind = kind
         self.directory = directory
         root = try SoundServer.scratchRoot()
@@ -90,7 +90,7 @@ final class SoundServer: @unchecked Sendable {
     /// at 48 kHz), as on a desktop where nothing asks for low latency. Otherwise the recorder's
     /// 10 ms request sets 256 (5.3 ms), and on a fully loaded machine pipewire-pulse then misses
     /// cycles: a few ms of the daemon's stream drop out of what the sink plays.
-    static func pipeWireConfig(sink: String) -> String {
+    package static func pipeWireConfig(sink: String) -> String {
         """
         context.properties = {
             default.clock.min-quantum = 1024
@@ -119,13 +119,13 @@ final class SoundServer: @unchecked Sendable {
     private var busAddress: String { "unix:path=" + busSocket.path }
 
     /// The pid of the process clients talk to (pulseaudio or pipewire-pulse) while it runs.
-    var pid: pid_t? { lock.withLock { pulse }.flatMap { $0.isRunning ? $0.pid : nil } }
+    package var pid: pid_t? { lock.withLock { pulse }.flatMap { $0.isRunning ? $0.pid : nil } }
 
     /// Starts what is not running (on the same runtime directory each time) and returns the
     /// monotonic time at which the server first answered `pactl info`; then starts the stream
     /// of silence and waits until the null sink is RUNNING.
     @discardableResult
-    func start() async throws -> Double {
+    package func start() async throws -> Double {
         let env = serverEnvironment
         if kind == .pipewire {
             try await startPipeWire(env)
@@ -217,7 +217,7 @@ final class SoundServer: @unchecked Sendable {
         }
     }
 
-    static let pipewirePackages = "--no-install-recommends pipewire pipewire-pulse wireplumber dbus-daemon"
+    package static let pipewirePackages = "--no-install-recommends pipewire pipewire-pulse wireplumber dbus-daemon"
 
     private func spawnLogged(_ tool: String, package: String, _ env: [String: String]) throws -> ChildProcess {
         try ChildProcess.spawn(try SoundServer.tool(tool, package: package), [], environment: env,
@@ -238,7 +238,7 @@ final class SoundServer: @unchecked Sendable {
 
     /// SIGKILL (its socket and pid files stay behind, as after a crash) to the server's processes
     /// in `scope`; waits until they and their clients of ours (the silence, the recorders) have ended.
-    func kill(_ scope: Scope = .pulseServer) async throws {
+    package func kill(_ scope: Scope = .pulseServer) async throws {
         let victims: [ChildProcess] = lock.withLock {
             let all = scope == .wholeStack ? [pulse, wireplumber, pipewire] : [pulse]
             return all.compactMap { $0 }
@@ -267,7 +267,7 @@ final class SoundServer: @unchecked Sendable {
 
     /// A recorder of the sink's monitor on the server as it is now (a killed server takes its
     /// recorders with it); delivering samples when this returns.
-    func recorder() async throws -> Recorder {
+    package func recorder() async throws -> Recorder {
         let recorder = try Recorder(environment: clientEnvironment, source: "\(sinkName).monitor", scratch: directory)
         lock.withLock { recorders.append(recorder) }
         try await recorder.start()
@@ -275,7 +275,7 @@ final class SoundServer: @unchecked Sendable {
     }
 
     /// Stops everything (at the end of the test, whatever happened).
-    func stop() async {
+    package func stop() async {
         let (recs, processes) = lock.withLock {
             defer {
                 recorders = []
@@ -287,10 +287,10 @@ final class SoundServer: @unchecked Sendable {
         for process in processes { await process.stop(grace: 2) }
     }
 
-    var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
+    package var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
 
-    struct StartError: Error, CustomStringConvertible {
-        var description: String
-        init(_ d: String) { description = d }
+    package struct StartError: Error, CustomStringConvertible {
+        package var description: String
+        package init(_ d: String) { description = d }
     }
 }

@@ -2,10 +2,10 @@ import Foundation
 
 /// Running a client on a terminal of a given size: script(1) gives it a pseudo-terminal, and
 /// `stty` sets its columns before the program starts (so TIOCGWINSZ answers that width).
-enum Terminal {
+package enum Terminal {
     /// `program arguments…` on a `columns`-wide terminal; stdout and stderr both arrive in
     /// `stdout`, with the terminal's "\r\n" turned back into "\n".
-    static func run(_ program: URL, _ arguments: [String], columns: Int, environment: [String: String],
+    package static func run(_ program: URL, _ arguments: [String], columns: Int, environment: [String: String],
                     scratch: URL, timeout: Double = 20) async throws -> ChildProcess.Result {
         let command = ([program.path] + arguments).map(quoted).joined(separator: " ")
         var result = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/script"),
@@ -15,13 +15,13 @@ enum Terminal {
         return result
     }
 
-    static func quoted(_ word: String) -> String {
+    package static func quoted(_ word: String) -> String {
         "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// Display columns, counted independently of the code under test for the characters the
     /// tests use: CJK ideographs, kana and fullwidth forms and emoji take 2, combining marks 0.
-    static func columns(_ text: String) -> Int {
+    package static func columns(_ text: String) -> Int {
         text.reduce(0) { total, character in
             let scalars = character.unicodeScalars
             let first = scalars.first!.value
@@ -33,7 +33,7 @@ enum Terminal {
     }
 
     /// The display column at which `needle` starts in `line`, or nil.
-    static func column(of needle: String, in line: String) -> Int? {
+    package static func column(of needle: String, in line: String) -> Int? {
         guard let range = line.range(of: needle) else { return nil }
         return columns(String(line[..<range.lowerBound]))
     }
