@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(name: "WDFDSPTests", dependencies: ["WDFDSP"]),
         .testTarget(name: "WDFFeedTests", dependencies: ["WDFFeed"]),
         .testTarget(name: "WDFNetTests", dependencies: ["WDFNet"]),
-        .testTarget(name: "WDFDaemonTests", dependencies: ["WDFDaemon"]),
+        .testTarget(name: "WDFDaemonTests", dependencies: ["WDFDaemon", "WDFTestSupport"]),
         .testTarget(name: "WDFClientTests", dependencies: ["WDFClient", "WDFProtocol", "WDFTestSupport"]),
         .testTarget(name: "WDFProtocolTests", dependencies: ["WDFProtocol"]),
         .testTarget(name: "WDFMPRISTests", dependencies: ["WDFMPRIS"]),

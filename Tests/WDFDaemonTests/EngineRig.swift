@@ -3,6 +3,7 @@ import Synchronization
 import WDFAudio
 import WDFCore
 @testable import WDFDaemon
+import WDFTestSupport
 
 /// An `Engine` with no sound server: a `NullSink` and the engine's timers on one
 /// `SimulatedClock`, the real playback thread and MP3 decoder, and the fixture files as the
@@ -32,8 +33,7 @@ final class EngineRig {
     private(set) var gains: [Double] = []
 
     init(config: Config = Config(), series: [String] = [EngineRig.tones]) {
-        var template = Array("/tmp/wdf-engine-XXXXXX".utf8CString)
-        directory = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+        directory = TemporaryDirectory.make("engine")
         sink = NullSink(clock: clock)
         counted = CountingSink(sink)
         let inbox = inbox
@@ -46,15 +46,8 @@ final class EngineRig {
 
     deinit {
         engine.player.shutdown()
-        // The state files the engine wrote (one flat folder).
-        if let dir = opendir(directory) {
-            while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                if name != ".", name != ".." { unlink(directory + "/" + name) }
-            }
-            closedir(dir)
-        }
-        rmdir(directory)
+        // The state files the engine wrote.
+        TemporaryDirectory.remove(directory)
     }
 
     func episode(_ path: String) throws -> Episode { try Episode.read(path: path) }
