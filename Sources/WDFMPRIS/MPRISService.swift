@@ -1,5 +1,6 @@
 import Glibc
 import WDFCore
+import WDFPlatform
 
 /// The player on the session bus as `org.mpris.MediaPlayer2.wdfplay` (MPRIS 2.2: the root and
 /// Player interfaces at `/org/mpris/MediaPlayer2`), so that media keys, headset buttons, desktop

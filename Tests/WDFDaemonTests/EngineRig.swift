@@ -3,6 +3,7 @@ import Synchronization
 import WDFAudio
 import WDFCore
 @testable import WDFDaemon
+import WDFLibrary
 
 /// An `Engine` with no sound server: a `NullSink` and the engine's timers on one
 /// `SimulatedClock`, the real playback thread and MP3 decoder, and the fixture files as the

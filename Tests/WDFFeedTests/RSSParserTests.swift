@@ -1,6 +1,8 @@
 import Testing
 import WDFCore
 import WDFFeed
+import WDFStore
+import WDFLibrary
 
 @Suite("WDFFeedTests: RSS parser")
 struct RSSParserTests {
