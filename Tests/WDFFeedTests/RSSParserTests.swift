@@ -1,6 +1,7 @@
 import Testing
 import WDFCore
 import WDFFeed
+import WDFPlatform
 import WDFStore
 import WDFLibrary
 
