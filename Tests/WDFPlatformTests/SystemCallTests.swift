@@ -112,3 +112,18 @@ struct InotifyTests {
         #expect(!inotify.drain())
     }
 }
+
+@Suite("Signals as a descriptor")
+struct SignalDescriptorTests {
+    /// SIGUSR2, blocked and sent to this thread, waits on the descriptor instead of ending the
+    /// process; it is read once.
+    @Test func aBlockedSignalIsReadFromTheDescriptor() throws {
+        let signals = try SignalDescriptor([SIGUSR2])
+        #expect(signals.take().isEmpty)
+        #expect(pthread_kill(pthread_self(), SIGUSR2) == 0)
+        var pfd = pollfd(fd: signals.fd, events: Int16(POLLIN), revents: 0)
+        #expect(try sys("poll", "a signalfd") { poll(&pfd, 1, 10_000) } == 1)
+        #expect(signals.take() == [SIGUSR2])
+        #expect(signals.take().isEmpty)
+    }
+}
