@@ -59,60 +59,73 @@ let package = Package(
         .systemLibrary(
             name: "CEBUR128", pkgConfig: "libebur128",
             providers: [.apt(["libebur128-dev"])]),
+        // Pure Swift that every program needs: JSON, time formats, terminal text, wire errors,
+        // the config model, XDG paths.
         .target(name: "WDFCore"),
+        // The OS edge: the system-call funnel, spawning, socket addresses, files and locks, the
+        // monotonic clock, the log and terminal output, signals, inotify, sd_notify and socket activation.
+        .target(name: "WDFPlatform", dependencies: ["WDFCore", "CLinux"]),
+        // Durable state files (read with care, replaced atomically) and the feed store that
+        // `wdfplay-feed` writes: read by the daemon, and by wdfplay after a download.
+        .target(name: "WDFStore", dependencies: ["WDFCore", "WDFPlatform"]),
+        // The listener's library: tags (ID3), MP3 length, chapters and their sources, show notes,
+        // catalog, resume and bookmark stores. The daemon and wdfplay-feed link it, the CLIs do not.
+        .target(name: "WDFLibrary", dependencies: ["WDFCore", "WDFPlatform", "WDFStore"]),
         .target(name: "WDFConfig", dependencies: ["WDFCore", "TOMLKit"]),
-        .target(name: "WDFAudio", dependencies: ["WDFCore", "CMPG123", "CPulse"]),
+        .target(name: "WDFAudio", dependencies: ["WDFCore", "WDFPlatform", "CMPG123", "CPulse"]),
         // The DSP stage of the playback path (speed, silence shortening, loudness and gain): pure
         // sample processing, no sound server; the only home of the libsonic and libebur128 handles.
         .target(name: "WDFDSP", dependencies: ["CSonic", "CEBUR128"]),
         // The podcast feed: RSS parsing (pure Swift, no XML library) and HTTP through libcurl.
         // Only wdfplay-feed links them; the daemon reads the feed store that it writes.
-        .target(name: "WDFFeed", dependencies: ["WDFCore"]),
-        .target(name: "WDFNet", dependencies: ["WDFCore", "CCurl"]),
+        .target(name: "WDFFeed", dependencies: ["WDFCore", "WDFStore", "WDFLibrary"]),
+        .target(name: "WDFNet", dependencies: ["WDFCore", "WDFPlatform", "CCurl"]),
         // The control protocol's typed messages (commands, status, events, errors), each with one
         // writer and one reader, and the command catalogue; JSON from WDFCore, nothing else.
         .target(name: "WDFProtocol", dependencies: ["WDFCore"]),
-        .target(name: "WDFDaemon", dependencies: ["WDFCore", "WDFAudio", "CLinux"]),
+        .target(name: "WDFDaemon", dependencies: ["WDFCore", "WDFPlatform", "WDFStore", "WDFLibrary", "WDFAudio", "CLinux"]),
         // MPRIS on the session bus (sd-bus): served from the daemon's poll loop, no thread.
-        .target(name: "WDFMPRIS", dependencies: ["WDFCore", "CSystemd"]),
+        .target(name: "WDFMPRIS", dependencies: ["WDFCore", "WDFPlatform", "CSystemd"]),
         .target(name: "WDFClient", dependencies: [
-            "WDFCore", "WDFProtocol", "CLinux", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "WDFCore", "WDFPlatform", "WDFStore", "WDFProtocol", "CLinux", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The daemon parses its four flags itself: ArgumentParser and TOMLKit would bring
         // Foundation into a process that stays resident (see DaemonArguments).
         .executableTarget(
-            name: "wdfplayd", dependencies: ["WDFDaemon"],
+            name: "wdfplayd", dependencies: ["WDFDaemon", "WDFPlatform"],
             linkerSettings: [.unsafeFlags(daemonLinkFlags, .when(configuration: .release))]),
         .executableTarget(name: "wdfplay", dependencies: [
-            "WDFClient", "WDFProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "WDFClient", "WDFPlatform", "WDFProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "wdfctl", dependencies: [
-            "WDFClient", "WDFProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "WDFClient", "WDFPlatform", "WDFProtocol", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Checks and prints config.toml; the only program that links TOMLKit (and so Foundation).
         .executableTarget(name: "wdfplay-config", dependencies: [
-            "WDFConfig", "WDFClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "WDFConfig", "WDFPlatform", "WDFClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Feed sync and downloads: run by `wdfctl sync|download` and by `wdfplay N` for an episode
         // not downloaded yet, so that neither links libcurl (start-up time of `wdfctl status`).
         .executableTarget(name: "wdfplay-feed", dependencies: [
-            "WDFFeed", "WDFNet", "WDFConfig", "WDFClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "WDFFeed", "WDFNet", "WDFConfig", "WDFLibrary", "WDFStore", "WDFPlatform", "WDFClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Scripts/bench-chapters: reading the chapters of a file with a 5 MB tag.
-        .executableTarget(name: "bench-chapters", dependencies: ["WDFCore"], path: "Benchmarks/ChapterRead"),
+        .executableTarget(name: "bench-chapters", dependencies: ["WDFLibrary"], path: "Benchmarks/ChapterRead"),
         // Scripts/bench-dsp: frames per second of the DSP stages on 30 minutes of PCM.
         .executableTarget(name: "bench-dsp", dependencies: ["WDFDSP"], path: "Benchmarks/DSP"),
         // What the test targets share (as argument-parser's ArgumentParserTestHelpers): the process
         // runner, sound server, recorder and tone analysis, line client, HTTP server, temp folders.
         .target(name: "WDFTestSupport", path: "Tests/WDFTestSupport"),
-        .testTarget(name: "WDFCoreTests", dependencies: ["WDFCore", "WDFTestSupport"]),
+        .testTarget(name: "WDFCoreTests", dependencies: ["WDFCore", "WDFPlatform", "WDFTestSupport"]),
+        .testTarget(name: "WDFPlatformTests", dependencies: ["WDFPlatform", "CLinux", "WDFTestSupport"]),
+        .testTarget(name: "WDFLibraryTests", dependencies: ["WDFLibrary", "WDFStore", "WDFPlatform", "WDFTestSupport"]),
         .testTarget(name: "WDFConfigTests", dependencies: ["WDFConfig", "WDFTestSupport"]),
         .testTarget(name: "WDFAudioTests", dependencies: ["WDFAudio"]),
         .testTarget(name: "WDFDSPTests", dependencies: ["WDFDSP"]),
-        .testTarget(name: "WDFFeedTests", dependencies: ["WDFFeed"]),
+        .testTarget(name: "WDFFeedTests", dependencies: ["WDFFeed", "WDFLibrary", "WDFStore", "WDFPlatform"]),
         .testTarget(name: "WDFNetTests", dependencies: ["WDFNet"]),
-        .testTarget(name: "WDFDaemonTests", dependencies: ["WDFDaemon", "WDFTestSupport"]),
-        .testTarget(name: "WDFClientTests", dependencies: ["WDFClient", "WDFProtocol", "WDFTestSupport"]),
+        .testTarget(name: "WDFDaemonTests", dependencies: ["WDFDaemon", "WDFLibrary", "WDFPlatform", "WDFTestSupport"]),
+        .testTarget(name: "WDFClientTests", dependencies: ["WDFClient", "WDFPlatform", "WDFProtocol", "WDFTestSupport"]),
         .testTarget(name: "WDFProtocolTests", dependencies: ["WDFProtocol"]),
         .testTarget(name: "WDFMPRISTests", dependencies: ["WDFMPRIS"]),
         .testTarget(name: "ServiceTests", dependencies: ["WDFTestSupport", "wdfplayd", "wdfplay", "wdfctl", "wdfplay-config", "wdfplay-feed"]),

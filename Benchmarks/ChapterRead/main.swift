@@ -1,5 +1,6 @@
 import Glibc
 import WDFCore
+import WDFLibrary
 
 // bench-chapters FILE [RUNS]: how long reading an episode's tag and merging its chapters takes
 // (what the daemon does on `play`), cold-ish and warm; prints the median and the spread.

@@ -1,6 +1,7 @@
 import CMPG123
 import WDFCore
 import Glibc
+import WDFPlatform
 
 /// MPEG 1/2/2.5 Layer III decoding with libmpg123.
 ///

@@ -1,4 +1,5 @@
 import WDFCore
+import WDFPlatform
 
 extension ClientError {
     /// What `--json` prints on stdout for a refusal: `{"error":{"code":…,"message":…,"detail":…}}`

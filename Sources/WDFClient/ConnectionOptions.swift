@@ -1,6 +1,7 @@
 import ArgumentParser
 import Glibc
 import WDFCore
+import WDFPlatform
 
 /// Flags every client command shares, and the one way they talk to the daemon.
 public struct ConnectionOptions: ParsableArguments {
@@ -44,11 +45,6 @@ public struct ConnectionOptions: ParsableArguments {
             throw ExitCode(error.exitCode)
         }
     }
-}
-
-/// One line on stderr, through `TerminalText` (a daemon's error often names a stranger's text).
-public func printError(_ message: String) {
-    TerminalText.printError(message)
 }
 
 /// `path` made absolute against the current directory (the daemon has its own).

@@ -1,5 +1,6 @@
 import Glibc
 import WDFCore
+import WDFPlatform
 import WDFProtocol
 
 /// Why a command could not be carried out: the daemon is not there, or it said no.
@@ -42,21 +43,12 @@ public final class ControlClient {
     /// Connects, or throws `.notRunning` when nothing listens there.
     public init(socketPath: String, timeoutSeconds: Int = 30) throws(ClientError) {
         self.socketPath = socketPath
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(socketPath.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else {
+        guard let address = try? SocketAddress(path: socketPath) else {
             throw .connection("The socket path \(socketPath) is too long.")
-        }
-        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
         }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .connection("Cannot create a socket: \(String(cString: strerror(errno))).") }
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
+        let rc = address.withSockaddr { connect(fd, $0, $1) }
         if rc != 0 {
             let code = errno
             close(fd)
@@ -116,12 +108,13 @@ public final class ControlClient {
         line.append(0x0A)
         var offset = 0
         while offset < line.count {
-            let n = line.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .connection("Lost the connection to wdfplayd: \(String(cString: strerror(errno))).")
+            do throws(SystemError) {
+                offset += try sys("send", socketPath) {
+                    line.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+                }
+            } catch {
+                throw .connection("Lost the connection to wdfplayd: \(error.reason).")
             }
-            offset += n
         }
     }
 
@@ -149,17 +142,17 @@ public final class ControlClient {
                 }
             }
             searched = pending.count
-            let n = readBuffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n > 0 {
-                pending.append(contentsOf: readBuffer[0..<n])
-            } else if n == 0 {
-                throw .connection("wdfplayd closed the connection.")
-            } else if errno == EINTR {
-                continue
-            } else if errno == EAGAIN || errno == EWOULDBLOCK {
-                throw .connection("wdfplayd did not answer in time.")
-            } else {
-                throw .connection("Lost the connection to wdfplayd: \(String(cString: strerror(errno))).")
+            // The receive timeout (SO_RCVTIMEO) ends a wait as EAGAIN: `.wouldBlock` here.
+            let result: IOResult<Int>
+            do throws(SystemError) {
+                result = try sys(nonBlocking: "recv", socketPath) { readBuffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) } }
+            } catch {
+                throw .connection("Lost the connection to wdfplayd: \(error.reason).")
+            }
+            switch result {
+            case .wouldBlock: throw .connection("wdfplayd did not answer in time.")
+            case .done(0): throw .connection("wdfplayd closed the connection.")
+            case let .done(n): pending.append(contentsOf: readBuffer[0..<n])
             }
         }
     }

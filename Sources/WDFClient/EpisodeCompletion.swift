@@ -1,5 +1,6 @@
 import Glibc
 import WDFCore
+import WDFPlatform
 import WDFProtocol
 
 /// What the shells complete for an episode (`wdfplay <TAB>`, `wdfctl info <TAB>`): `next`, the

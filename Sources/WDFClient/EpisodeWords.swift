@@ -1,6 +1,8 @@
 import Glibc
 import WDFCore
+import WDFPlatform
 import WDFProtocol
+import WDFStore
 
 /// How the words after `wdfplay` (or `wdfctl info|played|unplayed|download`) name an episode.
 public enum EpisodeWords {

@@ -1,6 +1,7 @@
 import CLinux
 import Glibc
 import WDFCore
+import WDFPlatform
 
 /// The end of a client's output: what was printed must have been written, or the exit status
 /// says it was not (`wdfctl status > /dev/full` fails with 74 and a sentence, as `cat` does).

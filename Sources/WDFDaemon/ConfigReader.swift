@@ -1,4 +1,5 @@
 import WDFCore
+import WDFPlatform
 
 /// Reads the configuration for the daemon. The TOML parser (TOMLKit, which brings all of
 /// Foundation and libstdc++) lives in `wdfplay-config`; the daemon asks it for the effective

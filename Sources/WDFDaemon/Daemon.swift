@@ -1,6 +1,9 @@
 import Glibc
 import WDFAudio
 import WDFCore
+import WDFPlatform
+import WDFStore
+import WDFLibrary
 
 /// wdfplayd, put together: the `Engine` (the player's domain side, on a PulseAudio sink), the
 /// `Library` (episodes, chapters, the feed), `Commands` (the protocol's handlers) and the

@@ -1,4 +1,5 @@
 import WDFCore
+import WDFPlatform
 
 /// wdfplayd's command line, parsed by hand: the daemon stays resident, and swift-argument-parser
 /// would bring FoundationEssentials and reflection-driven start-up into it for four flags.

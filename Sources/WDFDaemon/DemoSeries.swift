@@ -1,5 +1,6 @@
 import Glibc
 import WDFCore
+import WDFPlatform
 
 /// The demo episodes shipped with wdfplay, played when the listener has no library yet.
 enum DemoSeries {

@@ -1,13 +1,15 @@
 import CLinux
 import Glibc
 import WDFCore
+import WDFPlatform
 
 /// Tells the daemon when something changed in the library's folders (inotify), so that an
 /// unchanged library is not walked again on every request. Files that are created, deleted,
 /// renamed, closed after writing or touched count; a file kept open and written without being
 /// closed does not (taggers and downloads close their files).
 final class LibraryWatch {
-    let fd: Int32
+    private let inotify: Inotify
+    var fd: Int32 { inotify.fd }
     private var watches: [String: Int32] = [:]
     /// True until a walk has seen the folders as they are; any event sets it again.
     private(set) var changed = true
@@ -17,11 +19,9 @@ final class LibraryWatch {
 
     /// nil when inotify is not available (the daemon then walks the folder on every request).
     init?() {
-        fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
-        guard fd >= 0 else { return nil }
+        guard let inotify = Inotify() else { return nil }
+        self.inotify = inotify
     }
-
-    deinit { close(fd) }
 
     /// A walk of the folders starts: events from now on mean it may be out of date.
     func walking() {
@@ -37,8 +37,7 @@ final class LibraryWatch {
     func watch(_ directories: [String]) -> Bool {
         var ok = true
         for directory in directories where watches[directory] == nil {
-            let wd = FileName.withCString(directory) { inotify_add_watch(fd, $0, LibraryWatch.mask) }
-            if wd < 0 {
+            guard let wd = inotify.addWatch(directory, mask: LibraryWatch.mask) else {
                 ok = false
                 continue
             }
@@ -51,23 +50,13 @@ final class LibraryWatch {
     /// Stops watching everything (the library folder changed).
     func forgetAll() {
         // One folder under two paths (renamed between walks) has one watch: removed once.
-        // EINVAL from it only means the folder is gone, and its watch with it.
-        for wd in Set(watches.values) { _ = inotify_rm_watch(fd, wd) }
+        for wd in Set(watches.values) { inotify.removeWatch(wd) }
         watches.removeAll()
         changed = true
     }
 
     /// Reads the pending events (called when `fd` is readable).
     func drain() {
-        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n > 0 {
-                changed = true
-                continue
-            }
-            if n < 0, errno == EINTR { continue }
-            return
-        }
+        if inotify.drain() { changed = true }
     }
 }

@@ -1,31 +1,16 @@
 import Glibc
 import WDFCore
+import WDFPlatform
 
 /// Unix stream socket helpers: the listening socket's life cycle, peer credentials.
 enum UnixSocket {
-    static func address(_ path: String) throws(SystemError) -> sockaddr_un {
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        let capacity = MemoryLayout.size(ofValue: addr.sun_path)
-        guard bytes.count < capacity else { throw SystemError("bind", path, code: ENAMETOOLONG) }
-        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-        return addr
-    }
-
     /// True if a daemon answers on `path`.
     static func isLive(_ path: String) -> Bool {
-        guard var addr = try? address(path) else { return false }
+        guard let address = try? SocketAddress(path: path) else { return false }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        return rc == 0
+        return address.withSockaddr { connect(fd, $0, $1) } == 0
     }
 
     /// Binds and listens on `path` (directory made 0700, socket 0600). A socket file nobody
@@ -47,18 +32,14 @@ enum UnixSocket {
             unlink(path)
         }
         do {
-            var addr = try address(path)
+            let address = try SocketAddress(path: path, for: "bind")
             let fd = try sys("socket", path) {
                 socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
             }
             let oldMask = umask(0o177)
             defer { umask(oldMask) }
             do throws(SystemError) {
-                try sys("bind", path) {
-                    withUnsafePointer(to: &addr) {
-                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-                    }
-                }
+                try sys("bind", path) { address.withSockaddr { bind(fd, $0, $1) } }
                 chmod(path, 0o600)
                 try sys("listen", path) { Glibc.listen(fd, 64) }
             } catch {

@@ -1,4 +1,5 @@
 import WDFCore
+import WDFStore
 
 /// Atom (RFC 4287) podcast feeds, which a few hosts publish instead of RSS.
 ///

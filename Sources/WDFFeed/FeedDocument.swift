@@ -1,4 +1,5 @@
 import WDFCore
+import WDFStore
 
 /// A podcast feed as read: the channel's title and link, and one record per `<item>` in feed order.
 public struct FeedDocument: Sendable, Equatable {

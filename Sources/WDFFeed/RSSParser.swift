@@ -1,4 +1,6 @@
 import WDFCore
+import WDFStore
+import WDFLibrary
 
 /// Reads an RSS 2.0 podcast feed (RSS 1.0 / RDF and Atom too; see `atomDocument`) into a
 /// `FeedDocument`.

@@ -1,4 +1,5 @@
 import WDFCore
+import WDFLibrary
 
 /// The reader behind `XMLReader.parse`: one pass over the bytes, building the element tree.
 struct XMLDocumentParser {

@@ -1,4 +1,5 @@
 import WDFCore
+import WDFLibrary
 
 /// A small non-validating XML reader for podcast feeds (no libxml2, no Foundation).
 ///

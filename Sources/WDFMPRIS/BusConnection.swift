@@ -1,5 +1,6 @@
 import CSystemd
 import Glibc
+import WDFPlatform
 
 /// One connection to the session bus: the only owner of its `sd_bus` and slots. It never blocks
 /// and has no thread: whoever owns it polls `fd` for `events` with `pollTimeout` and calls
@@ -60,9 +61,7 @@ final class BusConnection {
         guard let bus else { return -1 }
         var due: UInt64 = 0
         guard sd_bus_get_timeout(bus, &due) >= 0, due != UInt64.max else { return -1 }
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        let nowMicroseconds = UInt64(now.tv_sec) &* 1_000_000 &+ UInt64(now.tv_nsec / 1000)
+        let nowMicroseconds = MonotonicClock.microseconds()
         guard due > nowMicroseconds else { return 0 }
         // Rounded up, so that the loop does not wake a little early and spin.
         let milliseconds = (due - nowMicroseconds + 999) / 1000

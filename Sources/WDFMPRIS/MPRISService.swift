@@ -1,5 +1,6 @@
 import Glibc
 import WDFCore
+import WDFPlatform
 
 /// The player on the session bus as `org.mpris.MediaPlayer2.wdfplay` (MPRIS 2.2: the root and
 /// Player interfaces at `/org/mpris/MediaPlayer2`), so that media keys, headset buttons, desktop
@@ -197,9 +198,5 @@ public final class MPRISService {
         }.joined(separator: ";")
     }
 
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
+    static func now() -> Double { MonotonicClock.now() }
 }

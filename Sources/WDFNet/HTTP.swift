@@ -1,6 +1,7 @@
 import CCurl
 import Glibc
 import WDFCore
+import WDFPlatform
 
 /// Why a transfer failed, as one sentence naming the URL.
 public struct TransferError: Error, CustomStringConvertible, Sendable {
@@ -141,41 +142,42 @@ public enum HTTP {
         sink.progress = progress
         sink.resumeOffset = offset
         let box = Unmanaged.passUnretained(sink).toOpaque()
-        let code: CURLcode = errorBuffer.withUnsafeMutableBufferPointer { errors in
-            _ = wdf_curl_set_string(handle, CURLOPT_URL, url)
-            _ = wdf_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, errors.baseAddress)
-            _ = wdf_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
-            _ = wdf_curl_set_long(handle, CURLOPT_FOLLOWLOCATION, 1)
-            _ = wdf_curl_set_long(handle, CURLOPT_MAXREDIRS, 10)
-            _ = wdf_curl_set_string(handle, CURLOPT_PROTOCOLS_STR, options.origin.protocols)
+        let code: CURLcode = try errorBuffer.withUnsafeMutableBufferPointer { (errors) throws(TransferError) -> CURLcode in
+            let curl = CurlOptions(handle: handle)
+            try curl.set(CURLOPT_URL, "CURLOPT_URL", url)
+            try curl.set(CURLOPT_ERRORBUFFER, "CURLOPT_ERRORBUFFER", pointer: errors.baseAddress)
+            try curl.set(CURLOPT_NOSIGNAL, "CURLOPT_NOSIGNAL", 1)
+            try curl.set(CURLOPT_FOLLOWLOCATION, "CURLOPT_FOLLOWLOCATION", 1)
+            try curl.set(CURLOPT_MAXREDIRS, "CURLOPT_MAXREDIRS", 10)
+            try curl.set(CURLOPT_PROTOCOLS_STR, "CURLOPT_PROTOCOLS_STR", options.origin.protocols)
             // A redirect may not lead to a local file.
-            _ = wdf_curl_set_string(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-            _ = wdf_curl_set_string(handle, CURLOPT_USERAGENT, userAgent)
-            if options.compressed { _ = wdf_curl_set_string(handle, CURLOPT_ACCEPT_ENCODING, "") }
-            _ = wdf_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT, min(20, options.deadline))
-            _ = wdf_curl_set_long(handle, CURLOPT_TIMEOUT, options.deadline)
-            _ = wdf_curl_set_long(handle, CURLOPT_LOW_SPEED_LIMIT, options.limits.minimumSpeed)
-            _ = wdf_curl_set_long(handle, CURLOPT_LOW_SPEED_TIME, options.limits.minimumSpeedTime)
-            if let certificates = certificateFile { _ = wdf_curl_set_string(handle, CURLOPT_CAINFO, certificates) }
-            if offset > 0 { _ = wdf_curl_set_off(handle, CURLOPT_RESUME_FROM_LARGE, curl_off_t(offset)) }
-            _ = wdf_curl_set_write(handle) { data, size, count, user in
+            try curl.set(CURLOPT_REDIR_PROTOCOLS_STR, "CURLOPT_REDIR_PROTOCOLS_STR", "http,https")
+            try curl.set(CURLOPT_USERAGENT, "CURLOPT_USERAGENT", userAgent)
+            if options.compressed { try curl.set(CURLOPT_ACCEPT_ENCODING, "CURLOPT_ACCEPT_ENCODING", "") }
+            try curl.set(CURLOPT_CONNECTTIMEOUT, "CURLOPT_CONNECTTIMEOUT", min(20, options.deadline))
+            try curl.set(CURLOPT_TIMEOUT, "CURLOPT_TIMEOUT", options.deadline)
+            try curl.set(CURLOPT_LOW_SPEED_LIMIT, "CURLOPT_LOW_SPEED_LIMIT", options.limits.minimumSpeed)
+            try curl.set(CURLOPT_LOW_SPEED_TIME, "CURLOPT_LOW_SPEED_TIME", options.limits.minimumSpeedTime)
+            if let certificates = certificateFile { try curl.set(CURLOPT_CAINFO, "CURLOPT_CAINFO", certificates) }
+            if offset > 0 { try curl.set(CURLOPT_RESUME_FROM_LARGE, "CURLOPT_RESUME_FROM_LARGE", offset: curl_off_t(offset)) }
+            try curl.check(wdf_curl_set_write(handle) { data, size, count, user in
                 guard let data, let user else { return 0 }
                 return Unmanaged<BodySink>.fromOpaque(user).takeUnretainedValue().body(data, size * count)
-            }
-            _ = wdf_curl_set_pointer(handle, CURLOPT_WRITEDATA, box)
-            _ = wdf_curl_set_header(handle) { data, size, count, user in
+            }, "CURLOPT_WRITEFUNCTION")
+            try curl.set(CURLOPT_WRITEDATA, "CURLOPT_WRITEDATA", pointer: box)
+            try curl.check(wdf_curl_set_header(handle) { data, size, count, user in
                 guard let data, let user else { return 0 }
                 return Unmanaged<BodySink>.fromOpaque(user).takeUnretainedValue().header(data, size * count)
-            }
-            _ = wdf_curl_set_pointer(handle, CURLOPT_HEADERDATA, box)
+            }, "CURLOPT_HEADERFUNCTION")
+            try curl.set(CURLOPT_HEADERDATA, "CURLOPT_HEADERDATA", pointer: box)
             if progress != nil {
-                _ = wdf_curl_set_long(handle, CURLOPT_NOPROGRESS, 0)
-                _ = wdf_curl_set_progress(handle) { user, _, _, _, _ in
+                try curl.set(CURLOPT_NOPROGRESS, "CURLOPT_NOPROGRESS", 0)
+                try curl.check(wdf_curl_set_progress(handle) { user, _, _, _, _ in
                     guard let user else { return 0 }
                     Unmanaged<BodySink>.fromOpaque(user).takeUnretainedValue().tick()
                     return 0
-                }
-                _ = wdf_curl_set_pointer(handle, CURLOPT_XFERINFODATA, box)
+                }, "CURLOPT_XFERINFOFUNCTION")
+                try curl.set(CURLOPT_XFERINFODATA, "CURLOPT_XFERINFODATA", pointer: box)
             }
             return curl_easy_perform(handle)
         }
@@ -266,11 +268,7 @@ final class BodySink {
         return Int(digits)
     }
 
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
+    static func now() -> Double { MonotonicClock.now() }
 
     func header(_ data: UnsafeMutablePointer<CChar>, _ count: Int) -> Int {
         let line = String(decoding: UnsafeRawBufferPointer(start: data, count: count), as: UTF8.self)
@@ -352,13 +350,12 @@ final class BodySink {
             }
             var done = 0
             while done < count {
-                let n = write(fd, data + done, count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = TransferError("Cannot write the download: \(String(cString: strerror(errno))).")
+                do throws(SystemError) {
+                    done += try sys("write", "the download") { write(fd, data + done, count - done) }
+                } catch {
+                    failure = TransferError("Cannot write the download: \(error.reason).")
                     return 0
                 }
-                done += n
             }
         }
         received += count
@@ -387,21 +384,5 @@ final class BodySink {
         let total: Int? = status == 206 ? contentRangeTotal : contentLength.flatMap { BodySink.sum(writeStart ?? 0, $0) }
         progress?(TransferProgress(bytes: BodySink.sum(writeStart ?? resumeOffset, received) ?? Int.max, total: total, startedAt: 0,
                                    elapsed: elapsed, rate: elapsed > 0 ? Double(received) / elapsed : 0))
-    }
-}
-
-/// Byte counts for people: "30.1 MB".
-public enum Bytes {
-    public static func text(_ bytes: Int) -> String {
-        let value = Double(bytes)
-        if bytes < 1000 { return "\(bytes) B" }
-        if value < 1e6 { return one(value / 1e3) + " kB" }
-        if value < 1e9 { return one(value / 1e6) + " MB" }
-        return one(value / 1e9) + " GB"
-    }
-
-    static func one(_ x: Double) -> String {
-        let tenths = Int(exactly: (x * 10).rounded()) ?? 0
-        return "\(tenths / 10).\(tenths % 10)"
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import WDFClient
 import WDFProtocol
 import WDFCore
+import WDFPlatform
 
 struct Chapters: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the chapters of the episode in play, the current one marked.")

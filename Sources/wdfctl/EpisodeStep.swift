@@ -2,6 +2,7 @@ import ArgumentParser
 import WDFClient
 import WDFProtocol
 import WDFCore
+import WDFPlatform
 
 /// `next-episode` and `prev-episode`: the neighbour by number, in its series, of the episode in
 /// play (mpc's next and previous track). It starts where you left it, as `wdfplay N` does; one

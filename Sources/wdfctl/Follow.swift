@@ -3,6 +3,7 @@ import Glibc
 import WDFClient
 import WDFProtocol
 import WDFCore
+import WDFPlatform
 
 struct Follow: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import WDFClient
 import WDFProtocol
 import WDFCore
+import WDFPlatform
 
 /// `wdfctl status|pause|resume|play|toggle|next|prev|stop [--json] [--socket PATH]`, run without
 /// ArgumentParser.

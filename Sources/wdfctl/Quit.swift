@@ -2,6 +2,7 @@ import ArgumentParser
 import WDFClient
 import WDFProtocol
 import WDFCore
+import WDFPlatform
 
 struct Quit: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Save positions and stop the daemon.")

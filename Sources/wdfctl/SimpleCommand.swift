@@ -2,6 +2,7 @@ import ArgumentParser
 import WDFClient
 import WDFProtocol
 import WDFCore
+import WDFPlatform
 
 /// A subcommand that sends one request and prints the reply as status (or JSON).
 protocol SimpleCommand: ParsableCommand {

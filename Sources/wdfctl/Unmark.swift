@@ -2,6 +2,7 @@ import ArgumentParser
 import WDFClient
 import WDFProtocol
 import WDFCore
+import WDFPlatform
 
 struct Unmark: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Remove bookmark N (its number in `wdfctl chapters`).")

@@ -1,6 +1,7 @@
 import Glibc
 import WDFClient
 import WDFCore
+import WDFPlatform
 
 // Every exit checks that what was printed reached standard output (74 if not), also the ones
 // ArgumentParser makes itself after `--help` or `--version`.

@@ -1,4 +1,5 @@
 import WDFCore
+import WDFPlatform
 
 /// Settings that parse but will not work as they stand: each a sentence naming the key.
 enum ConfigWarnings {

@@ -3,6 +3,7 @@ import ArgumentParser
 import WDFClient
 import WDFConfig
 import WDFCore
+import WDFPlatform
 
 @main
 struct WDFPlayConfig: ParsableCommand {
@@ -58,8 +59,4 @@ struct WDFPlayConfig: ParsableCommand {
             }
         }
     }
-}
-
-func printError(_ message: String) {
-    TerminalText.printError(message)
 }

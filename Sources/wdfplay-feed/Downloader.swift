@@ -1,6 +1,9 @@
 import Glibc
 import WDFCore
 import WDFNet
+import WDFPlatform
+import WDFStore
+import WDFLibrary
 
 struct DownloadError: Error {
     var message: String

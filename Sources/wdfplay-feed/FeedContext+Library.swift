@@ -1,4 +1,7 @@
 import WDFCore
+import WDFPlatform
+import WDFStore
+import WDFLibrary
 
 extension FeedContext {
     /// Of `records`, those whose episode is already a file of the library (matched as the daemon

@@ -1,6 +1,7 @@
 import Glibc
 import WDFCore
 import WDFNet
+import WDFPlatform
 
 /// `  #7  12.3 MB / 30.1 MB  41%  2.1 MB/s  0:08 left` redrawn in place on a terminal; on
 /// anything else, nothing until the end.

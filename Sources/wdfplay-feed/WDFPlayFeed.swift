@@ -5,6 +5,9 @@ import WDFConfig
 import WDFCore
 import WDFFeed
 import WDFNet
+import WDFPlatform
+import WDFStore
+import WDFLibrary
 
 @main
 struct WDFPlayFeed: ParsableCommand {

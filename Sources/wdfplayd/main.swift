@@ -1,6 +1,7 @@
 import Glibc
 import WDFCore
 import WDFDaemon
+import WDFPlatform
 
 // wdfplayd: parse the flags, start the daemon, tell whoever started us that it listens, serve.
 Log.configure(threshold: .info, environment: Environment.current)

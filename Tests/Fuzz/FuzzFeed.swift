@@ -1,10 +1,10 @@
 // libFuzzer target for the untrusted input of the podcast feed: the RSS/XML reader, the show
 // notes as text (HTML rendering, entities, word wrap) and the MP3 length reader of a download.
 //
-// Not part of the package: Scripts/fuzz-feed compiles every file of Sources/WDFCore (as the
-// module WDFCore), then every file of Sources/WDFFeed (as the module WDFFeed), then this file and
-// Tests/WDFFeedTests/FeedFuzzTarget.swift (what is done with an input, shared with the regression
-// test) against both, with `-sanitize=fuzzer,address`, and runs it over the seed corpus in
+// Not part of the package: Scripts/fuzz-feed compiles the library modules (WDFCore, WDFPlatform,
+// WDFStore, WDFLibrary: Scripts/lib/fuzz-modules.sh), then every file of Sources/WDFFeed (as the
+// module WDFFeed), then this file and Tests/WDFFeedTests/FeedFuzzTarget.swift (what is done with an input, shared with the regression
+// test) against them, with `-sanitize=fuzzer,address`, and runs it over the seed corpus in
 // Tests/Fuzz/feed-corpus. Inputs that once crashed or hung are kept in Tests/Fuzz/feed-regressions
 // and replayed by Tests/WDFFeedTests/FeedFuzzRegressionTests.swift.
 

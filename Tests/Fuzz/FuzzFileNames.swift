@@ -3,12 +3,12 @@
 // display form, the ".mp3" test on bytes, and the title, number and series taken from a file
 // name (`Episode`).
 //
-// Not part of the package: Scripts/fuzz-names compiles every file of Sources/WDFCore (as the
-// module WDFCore), then this file and Tests/WDFCoreTests/FileNameFuzzTarget.swift (what is done
+// Not part of the package: Scripts/fuzz-names compiles the library modules (WDFCore, WDFPlatform, WDFStore, WDFLibrary:
+// Scripts/lib/fuzz-modules.sh), then this file and Tests/WDFLibraryTests/FileNameFuzzTarget.swift (what is done
 // with an input, shared with the regression test) against it, with `-sanitize=fuzzer,address`,
 // and runs it over the seed corpus in Tests/Fuzz/names-corpus. Inputs that once broke it are
 // kept in Tests/Fuzz/names-regressions and replayed by
-// Tests/WDFCoreTests/FileNameFuzzRegressionTests.swift.
+// Tests/WDFLibraryTests/FileNameFuzzRegressionTests.swift.
 
 import WDFCore
 

@@ -2,11 +2,11 @@
 // invalid UTF-8 and escapes, and what is built on it (feed store items, the config bridge, chapter
 // sidecars, the number conversions).
 //
-// Not part of the package: Scripts/fuzz-json compiles every file of Sources/WDFCore (as the
-// module WDFCore), then this file and Tests/WDFCoreTests/JSONFuzzTarget.swift (what is done with
+// Not part of the package: Scripts/fuzz-json compiles the library modules (WDFCore, WDFPlatform, WDFStore, WDFLibrary:
+// Scripts/lib/fuzz-modules.sh), then this file and Tests/WDFLibraryTests/JSONFuzzTarget.swift (what is done with
 // an input, shared with the regression test) against it, with `-sanitize=fuzzer,address`, and runs
 // it over the seed corpus in Tests/Fuzz/json-corpus. Inputs that once broke it are kept in
-// Tests/Fuzz/json-regressions and replayed by Tests/WDFCoreTests/JSONFuzzRegressionTests.swift.
+// Tests/Fuzz/json-regressions and replayed by Tests/WDFLibraryTests/JSONFuzzRegressionTests.swift.
 
 import WDFCore
 

@@ -2,6 +2,7 @@ import Glibc
 import Testing
 @testable import WDFClient
 import WDFCore
+import WDFPlatform
 import WDFTestSupport
 
 /// What `wdfplay <TAB>` offers: file names as the kernel has them, nothing a terminal obeys.

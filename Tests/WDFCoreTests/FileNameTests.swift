@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 @testable import WDFCore
+@testable import WDFPlatform
 import WDFTestSupport
 
 /// File names as bytes: `FileName` keeps every byte of a name that is not UTF-8, and reads a

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WDFCore
+import WDFPlatform
 
 /// The funnel every text for a terminal or a log goes through (issue #11, point 4).
 @Suite("Terminal text")

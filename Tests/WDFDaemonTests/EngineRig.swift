@@ -3,6 +3,7 @@ import Synchronization
 import WDFAudio
 import WDFCore
 @testable import WDFDaemon
+import WDFLibrary
 import WDFTestSupport
 
 /// An `Engine` with no sound server: a `NullSink` and the engine's timers on one

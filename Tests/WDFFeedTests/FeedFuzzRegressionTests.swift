@@ -2,6 +2,8 @@ import Glibc
 import Testing
 import WDFCore
 import WDFFeed
+import WDFPlatform
+import WDFLibrary
 
 /// Replays the fuzz seeds (`Tests/Fuzz/feed-corpus`) and every input that once broke a reader
 /// (`Tests/Fuzz/feed-regressions`) through the fuzz target's own calls (`FeedFuzzTarget`): a crash

@@ -1,5 +1,7 @@
 import WDFCore
 import WDFFeed
+import WDFStore
+import WDFLibrary
 
 /// What the feed fuzz target (`Tests/Fuzz/FuzzFeed.swift`, built by `Scripts/fuzz-feed`) does with
 /// one input; `FeedFuzzRegressionTests` replays its seeds and findings through the same calls.

@@ -1,6 +1,7 @@
 import Testing
 import WDFCore
 import WDFFeed
+import WDFStore
 
 /// Numbers a stranger's feed may write (issue #11): durations, chapter starts, lengths and
 /// episode numbers far past any real one are read as absent, never trapped on, and whatever is

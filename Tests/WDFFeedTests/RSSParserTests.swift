@@ -1,6 +1,9 @@
 import Testing
 import WDFCore
 import WDFFeed
+import WDFPlatform
+import WDFStore
+import WDFLibrary
 
 @Suite("WDFFeedTests: RSS parser")
 struct RSSParserTests {

@@ -1,5 +1,6 @@
 import WDFAudio
 import WDFCore
+import WDFLibrary
 
 /// What the listener asks for: playing, pausing, seeking, chapters, stopping, bookmarks and the
 /// sleep timer.

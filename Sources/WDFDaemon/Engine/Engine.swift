@@ -1,5 +1,7 @@
 import WDFAudio
 import WDFCore
+import WDFPlatform
+import WDFLibrary
 
 /// The player's domain side: the episode in play with its chapters and bookmarks, the resume
 /// store, skip rules, the sleep timer, continuing into the next episode, checkpoints and output

@@ -1,5 +1,6 @@
 import WDFAudio
 import WDFCore
+import WDFLibrary
 
 /// What the engine tells its observers (the socket server's subscribers; MPRIS later), in the
 /// order it happens, on the thread that drives the engine. Observers read the engine for

@@ -1,4 +1,5 @@
 import WDFCore
+import WDFLibrary
 
 /// What the engine asks of the catalog: which episode a file is, its chapters, what follows it.
 /// The daemon's `Library` is one; a test's fixture library is another.

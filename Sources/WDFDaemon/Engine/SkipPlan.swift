@@ -1,5 +1,6 @@
 import WDFAudio
 import WDFCore
+import WDFLibrary
 
 /// Skip rules (`skip_chapters`) over the episode in play: which chapters to leave, when playback
 /// enters the next one, and where it goes instead. The chapter the listener navigated into is

@@ -1,5 +1,6 @@
 import WDFAudio
 import WDFCore
+import WDFLibrary
 
 /// The listener's sleep timer: pause after some listening time, at the end of the chapter being
 /// heard, or at the end of the episode, with a short fade-out first. The resume position is where

@@ -1,6 +1,7 @@
 import Glibc
 import WDFAudio
 import WDFCore
+import WDFLibrary
 
 /// The commands that list: the chapters in play, a series' episodes, an episode's page, played marks.
 extension Commands {

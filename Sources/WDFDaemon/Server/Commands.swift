@@ -1,5 +1,6 @@
 import WDFAudio
 import WDFCore
+import WDFLibrary
 
 /// The protocol as one table: command name → handler, each a few lines from the request's
 /// arguments (checked by `Request`) to the engine or the library and back to JSON (`WireView`).

@@ -1,5 +1,6 @@
 import Glibc
 import WDFCore
+import WDFPlatform
 
 /// Open files. The soft limit is raised to the hard one at start; clients are capped below it so
 /// that saving, the episode and the library walk always find descriptors; and one spare

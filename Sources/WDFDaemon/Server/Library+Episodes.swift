@@ -1,6 +1,8 @@
 import Glibc
 import WDFAudio
 import WDFCore
+import WDFPlatform
+import WDFLibrary
 
 /// Episodes in files: reading them, their chapters, the library folder, and an item on the wire.
 extension Library {

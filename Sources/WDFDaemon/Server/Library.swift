@@ -1,6 +1,9 @@
 import Glibc
 import WDFCore
 import WDFAudio
+import WDFPlatform
+import WDFStore
+import WDFLibrary
 
 /// The catalog side of the daemon: which episode a request names, the library and the feed.
 /// The library index lives in the cache directory and is refreshed (size and modification time

@@ -1,6 +1,7 @@
 import Glibc
 import WDFAudio
 import WDFCore
+import WDFPlatform
 
 /// The control socket's side of wdfplayd: one poll loop over the listening socket, the clients,
 /// the playback thread's events (handed to the engine), signals and the library's folders;

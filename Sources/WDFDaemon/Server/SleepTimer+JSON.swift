@@ -1,4 +1,5 @@
 import WDFCore
+import WDFLibrary
 
 /// The sleep timer on the wire.
 extension SleepTimer {

@@ -1,5 +1,6 @@
 import WDFAudio
 import WDFCore
+import WDFLibrary
 
 /// The engine's state as the protocol's JSON (Docs/protocol.md): what replies and events carry.
 struct WireView {
