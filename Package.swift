@@ -71,7 +71,7 @@ let package = Package(
         // The listener's library: tags (ID3), MP3 length, chapters and their sources, show notes,
         // catalog, resume and bookmark stores. The daemon and wdfplay-feed link it, the CLIs do not.
         .target(name: "WDFLibrary", dependencies: ["WDFCore", "WDFPlatform", "WDFStore"]),
-        .target(name: "WDFConfig", dependencies: ["WDFCore", "TOMLKit"]),
+        .target(name: "WDFConfig", dependencies: ["WDFCore", "WDFPlatform", "TOMLKit"]),
         .target(name: "WDFAudio", dependencies: ["WDFCore", "WDFPlatform", "CMPG123", "CPulse"]),
         // The DSP stage of the playback path (speed, silence shortening, loudness and gain): pure
         // sample processing, no sound server; the only home of the libsonic and libebur128 handles.

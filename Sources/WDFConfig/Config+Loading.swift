@@ -1,6 +1,7 @@
 import Glibc
 import TOMLKit
 import WDFCore
+import WDFPlatform
 
 extension Config {
     /// Largest configuration file accepted.
@@ -67,11 +68,12 @@ extension Config {
         }
         guard !path.isEmpty else { throw failure("no configuration file path given") }
 
-        var fd: Int32
-        repeat { fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) } while fd < 0 && errno == EINTR
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            throw systemFailure(errno)
+        let fd: Int32
+        do {
+            fd = try sys("open", path) { open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK) }
+        } catch {
+            if error.code == ENOENT { return nil }
+            throw systemFailure(error.code)
         }
         defer { close(fd) }
 
@@ -89,12 +91,14 @@ extension Config {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16384)
         while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count == 0 { break }
-            if count < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                throw systemFailure(errno)
+            let count: Int
+            do {
+                // A regular file (checked above) never says EAGAIN; the funnel retries EINTR.
+                count = try sys("read", path) { chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) } }
+            } catch {
+                throw systemFailure(error.code)
             }
+            if count == 0 { break }
             bytes += chunk[..<count]
             if bytes.count > maximumFileSize {
                 throw failure("is too large for a configuration file (over \(maximumFileSize >> 20) MiB)")
