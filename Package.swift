@@ -72,10 +72,10 @@ let package = Package(
         // catalog, resume and bookmark stores. The daemon and wdfplay-feed link it, the CLIs do not.
         .target(name: "WDFLibrary", dependencies: ["WDFCore", "WDFPlatform", "WDFStore"]),
         .target(name: "WDFConfig", dependencies: ["WDFCore", "WDFPlatform", "TOMLKit"]),
-        .target(name: "WDFAudio", dependencies: ["WDFCore", "WDFPlatform", "CMPG123", "CPulse"]),
+        .target(name: "WDFAudio", dependencies: ["WDFCore", "WDFPlatform", "WDFDSP", "CMPG123", "CPulse"]),
         // The DSP stage of the playback path (speed, silence shortening, loudness and gain): pure
         // sample processing, no sound server; the only home of the libsonic and libebur128 handles.
-        .target(name: "WDFDSP", dependencies: ["CSonic", "CEBUR128"]),
+        .target(name: "WDFDSP", dependencies: ["WDFCore", "CSonic", "CEBUR128"]),
         // The podcast feed: RSS parsing (pure Swift, no XML library) and HTTP through libcurl.
         // Only wdfplay-feed links them; the daemon reads the feed store that it writes.
         .target(name: "WDFFeed", dependencies: ["WDFCore", "WDFStore", "WDFLibrary"]),
@@ -112,7 +112,7 @@ let package = Package(
         // Scripts/bench-chapters: reading the chapters of a file with a 5 MB tag.
         .executableTarget(name: "bench-chapters", dependencies: ["WDFLibrary"], path: "Benchmarks/ChapterRead"),
         // Scripts/bench-dsp: frames per second of the DSP stages on 30 minutes of PCM.
-        .executableTarget(name: "bench-dsp", dependencies: ["WDFDSP"], path: "Benchmarks/DSP"),
+        .executableTarget(name: "bench-dsp", dependencies: ["WDFCore", "WDFDSP"], path: "Benchmarks/DSP"),
         // What the test targets share (as argument-parser's ArgumentParserTestHelpers): the process
         // runner, sound server, recorder and tone analysis, line client, HTTP server, temp folders.
         .target(name: "WDFTestSupport", path: "Tests/WDFTestSupport"),
@@ -121,7 +121,7 @@ let package = Package(
         .testTarget(name: "WDFLibraryTests", dependencies: ["WDFLibrary", "WDFStore", "WDFPlatform", "WDFTestSupport"]),
         .testTarget(name: "WDFConfigTests", dependencies: ["WDFConfig", "WDFTestSupport"]),
         .testTarget(name: "WDFAudioTests", dependencies: ["WDFAudio"]),
-        .testTarget(name: "WDFDSPTests", dependencies: ["WDFDSP"]),
+        .testTarget(name: "WDFDSPTests", dependencies: ["WDFCore", "WDFDSP"]),
         .testTarget(name: "WDFFeedTests", dependencies: ["WDFFeed", "WDFLibrary", "WDFStore", "WDFPlatform"]),
         .testTarget(name: "WDFNetTests", dependencies: ["WDFNet"]),
         .testTarget(name: "WDFDaemonTests", dependencies: ["WDFDaemon", "WDFLibrary", "WDFPlatform", "WDFTestSupport"]),

@@ -1,4 +1,5 @@
 import Glibc
+import WDFCore
 import WDFDSP
 
 // Scripts/bench-dsp: CPU time of the DSP stages on 30 minutes of speech-like PCM (44.1 kHz stereo,

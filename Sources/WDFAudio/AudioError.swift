@@ -8,6 +8,8 @@ public struct AudioError: Error, Sendable, Equatable, CustomStringConvertible {
         case outputFailed = "output_failed"
         /// A start position past the end of the file (`load` with `refusePastEnd`).
         case pastEnd = "past_end"
+        /// A playback setting out of its range (`PlayerControl.apply`).
+        case badArgument = "bad_argument"
     }
 
     public var code: Code

@@ -1,46 +1,65 @@
 import WDFCore
+import WDFDSP
 
 /// The state owned by the playback thread: decoder, sink, and where the audio stands.
 /// Only `PlayerControl.run` calls into it, so nothing here needs a lock.
 final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then handed to and used only by the playback thread
-    private let sink: any AudioSink
+    let sink: any AudioSink
     private let decoderFactory: PlayerControl.DecoderFactory
     private let events: @Sendable (PlayerEvent) -> Void
 
-    private var decoder: (any AudioDecoder)?
+    var decoder: (any AudioDecoder)?
     private var path: String?
     /// The episode's title, for the sound server's stream name.
     private var title = ""
-    private var state: PlaybackState = .stopped
-    /// Media time (s) of the first byte written after the last open/flush.
-    private var segmentStart: Double = 0
+    var state: PlaybackState = .stopped
+    /// Where the file in play begins in the chain's input (`fedFrames` counting, since the last
+    /// open/flush), and the episode frame it begins at there.
+    var segment = Segment(inputBase: 0, startFrame: 0)
     private var reachedEnd = false
     /// Set when the audio stopped because its file was cut while playing: not an end.
     private var cutShort: AudioError?
     private var boundaries: [Double] = []
-    private var lastHeard: Double = 0
+    var lastHeard: Double = 0
     /// Heard position at the last boundary check (crossings are (lastChecked, now]).
     private var lastChecked: Double = 0
-    private var outputError: AudioError?
+    var outputError: AudioError?
     /// Volume scale for fades (1 = normal); reapplied to every new stream.
     private var gain = 1.0
     /// What follows the file in play (`PlayerControl.queue`).
     private var queued: (path: String, position: Double, title: String)?
     /// Set from the moment the queued file's audio is written after the current one's until it
     /// is heard: `decoder` is still the file being heard, `next.decoder` the one being written.
-    private var next: Transition?
+    var next: Transition?
+    /// Speed, silence, gain: what `chain` does (`PlaybackProcessing`).
+    var processing = PlaybackProcessing()
+    /// Set by `PlayerControl.load(processing:)` for the next load only.
+    var processingForLoad: PlaybackProcessing?
+    /// The DSP stage between decoder and sink, for the open stream's format (nil: a format it
+    /// cannot take; then the decoder's frames go to the sink as they are).
+    var chain: DSPChain?
+    /// Episode seconds saved by silence shortening this episode before the chain's last reset.
+    var savedBefore = 0.0
+    /// Episode seconds saved as heard at the last reading of the position (`PlayerStatus.timeSaved`).
+    var savedHeard = 0.0
     /// Statuses taken so far (`PlayerStatus.stamp`).
     private var statusCount: UInt64 = 0
-    private let buffer: UnsafeMutableRawBufferPointer
+    let buffer: UnsafeMutableRawBufferPointer
 
-    private struct Transition {
+    struct Transition {
         var decoder: any AudioDecoder
         var path: String
         var title: String
-        /// Media time of the new file's first written frame.
-        var start: Double
-        /// Stream seconds (since the last open or flush) at which the new file begins.
-        var streamOffset: Double
+        /// Where the new file begins: the chain's input frame and its episode frame.
+        var segment: Segment
+        /// Frames the shortener had dropped when the new file began (its time saved starts there).
+        var droppedBase: Int
+    }
+
+    /// A file's place in the chain's books: chain input frame `inputBase` is episode frame `startFrame`.
+    struct Segment {
+        var inputBase: Int
+        var startFrame: Int
     }
 
     init(sink: any AudioSink, decoderFactory: @escaping PlayerControl.DecoderFactory,
@@ -78,6 +97,11 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
                 if decoder != nil, outputError == nil { try sink.setGain(value) }
             case let .output(device, volumePercent):
                 try sink.configure(device: device, volumePercent: volumePercent)
+            case let .process(wanted):
+                try apply(wanted)
+            case let .processNextLoad(wanted):
+                if let problem = wanted.problem { throw AudioError(.badArgument, problem) }
+                processingForLoad = wanted
             case .shutdown:
                 stop()
             }
@@ -89,6 +113,8 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
 
     private func load(path newPath: String, position: Double, paused: Bool, title: String,
                       refusePastEnd: Bool) throws(AudioError) {
+        let wanted = processingForLoad ?? processing
+        processingForLoad = nil
         // Open first: a file that cannot be played leaves the current episode untouched.
         let newDecoder = try decoderFactory(newPath)
         let format = newDecoder.format
@@ -107,12 +133,13 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
             outputError = error
             throw error
         }
+        startChain(format: format, processing: wanted, newEpisode: true)
         decoder = newDecoder
         path = newPath
         self.title = title
         next = nil
         queued = nil
-        segmentStart = start
+        segment = Segment(inputBase: 0, startFrame: newDecoder.positionFrames)
         lastHeard = start
         lastChecked = start
         reachedEnd = false
@@ -148,9 +175,17 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
     }
 
     private func seek(to target: Double) throws(AudioError) {
-        guard let decoder, state != .stopped else {
+        guard decoder != nil, state != .stopped else {
             throw AudioError(.openFailed, "Nothing is playing.")
         }
+        if try reposition(to: target) { events(.seeked(status())) }
+    }
+
+    /// Moves to `target` seconds: what is written and held goes, the sink plays from there at
+    /// once (a seek, or a new speed heard without waiting for the buffer). False when the output
+    /// is gone (only the decoder moved).
+    func reposition(to target: Double) throws(AudioError) -> Bool {
+        guard let decoder else { return false }
         let rate = Double(decoder.format.sampleRate)
         var frame = MediaTime.frame(at: target, rate: decoder.format.sampleRate)
         if let length = decoder.lengthFrames { frame = min(frame, length) }
@@ -159,17 +194,18 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         try decoder.seek(toFrame: frame)
         if outputError != nil {
             lastHeard = Double(decoder.positionFrames) / rate
-            return
+            return false
         }
         try sink.flush()
-        segmentStart = Double(decoder.positionFrames) / rate
-        lastHeard = segmentStart
-        lastChecked = segmentStart
+        restartChain()
+        segment = Segment(inputBase: 0, startFrame: decoder.positionFrames)
+        lastHeard = Double(decoder.positionFrames) / rate
+        lastChecked = lastHeard
         reachedEnd = false
         cutShort = nil
         try fill()
         try sink.startNow()
-        events(.seeked(status()))
+        return true
     }
 
     private func stop() {
@@ -183,7 +219,7 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         reachedEnd = false
         cutShort = nil
         outputError = nil
-        segmentStart = 0
+        segment = Segment(inputBase: 0, startFrame: 0)
         lastHeard = 0
         if wasActive { events(.stateChanged(status())) }
     }
@@ -196,8 +232,9 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         if gain != 1 { try sink.setGain(gain) }
         outputError = nil
         try decoder.seek(toFrame: MediaTime.frame(at: position, rate: decoder.format.sampleRate))
-        segmentStart = Double(decoder.positionFrames) / Double(decoder.format.sampleRate)
-        lastHeard = segmentStart
+        restartChain()
+        segment = Segment(inputBase: 0, startFrame: decoder.positionFrames)
+        lastHeard = Double(decoder.positionFrames) / Double(decoder.format.sampleRate)
         reachedEnd = false
         cutShort = nil
         try fill()
@@ -232,7 +269,8 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
             guard let decoder = next?.decoder ?? self.decoder else { return }
             let room = try sink.writableBytes()
             let frameBytes = decoder.format.bytesPerFrame
-            let want = min(room, buffer.count) / frameBytes * frameBytes
+            // Slower than 1×, what comes out is longer than what goes in.
+            let want = min(Int(Double(room) * min(1, processing.speed)), buffer.count) / frameBytes * frameBytes
             if want == 0 { return }
             let formatBefore = decoder.format
             let n: Int
@@ -247,22 +285,25 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
                 let heard = lastHeard
                 next = nil
                 try sink.open(format: decoder.format, title: title)
-                segmentStart = heard
+                startChain(format: decoder.format, processing: processing, newEpisode: false)
+                segment = Segment(inputBase: 0, startFrame: MediaTime.frame(at: heard, rate: decoder.format.sampleRate))
             }
             if n == 0, next == nil, let problem = decoder.endProblem() {
                 // What was written is heard; then the player stops where the file was cut.
                 cutShort = problem
                 reachedEnd = true
+                try drainChain()
                 try sink.startDrain()
                 return
             }
             if n == 0, next == nil, startQueued() { continue }
             if n == 0 {
                 reachedEnd = true
+                try drainChain()
                 try sink.startDrain()
                 return
             }
-            try sink.write(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            try write(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
         }
     }
 
@@ -273,18 +314,19 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         guard let (nextPath, position, nextTitle) = queued, let current = decoder else { return false }
         queued = nil
         guard let following = try? decoderFactory(nextPath), following.format == current.format else { return false }
-        let rate = Double(following.format.sampleRate)
         let frame = MediaTime.frame(at: position, rate: following.format.sampleRate)
         if position > 0, let length = following.lengthFrames, frame < length {
             try? following.seek(toFrame: frame)
         }
-        next = Transition(decoder: following, path: nextPath, title: nextTitle, start: Double(following.positionFrames) / rate,
-                          streamOffset: sink.writtenSeconds)
+        // The new file goes on through the same chain (no drain between: no gap at any speed).
+        next = Transition(decoder: following, path: nextPath, title: nextTitle,
+                          segment: Segment(inputBase: fedFrames, startFrame: following.positionFrames),
+                          droppedBase: chain?.shortener.droppedFrames ?? 0)
         return true
     }
 
     /// The queued file is being heard: it becomes the file in play.
-    private func commitNext(_ transition: Transition, heardStream: Double) {
+    func commitNext(_ transition: Transition, heardStream: Double) {
         let ended = path ?? ""
         let duration = durationSeconds ?? lastHeard
         decoder = transition.decoder
@@ -292,8 +334,9 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         title = transition.title
         sink.rename(title)
         next = nil
-        segmentStart = transition.start - transition.streamOffset
-        let position = transition.start + max(0, heardStream - transition.streamOffset)
+        segment = transition.segment
+        savedBefore = -Double(transition.droppedBase) / Double(transition.decoder.format.sampleRate)
+        let position = episodeSeconds(atStreamSeconds: heardStream)
         lastHeard = position
         lastChecked = position
         events(.ended(path: ended, duration: duration))
@@ -304,7 +347,7 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         guard state == .playing, !boundaries.isEmpty else { return }
         let before = lastChecked
         // Ask the server where playback is only when a boundary has been written past.
-        let written = segmentStart + sink.writtenSeconds
+        let written = writtenEpisodeSeconds
         guard boundaries.contains(where: { $0 > before && $0 <= written }) else { return }
         let now = heardPosition()
         guard now > before else { return }
@@ -345,33 +388,6 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
 
     // MARK: position
 
-    private var durationSeconds: Double? {
-        guard let decoder else { return nil }
-        return seconds(decoder.lengthFrames, decoder.format)
-    }
-
-    private func seconds(_ frames: Int?, _ format: AudioFormat) -> Double? {
-        frames.map { Double($0) / Double(format.sampleRate) }
-    }
-
-    /// Once the queued file is being heard, it becomes the file in play (with its events). Only
-    /// `service` does this: reading the position (`status`) never changes what is in play.
-    private func commitNextIfHeard() {
-        guard let transition = next, decoder != nil, outputError == nil,
-              let heard = try? sink.heardSeconds(), heard >= transition.streamOffset else { return }
-        commitNext(transition, heardStream: heard)
-    }
-
-    /// Media time being heard now; remembered in `lastHeard`. While the next file is written but
-    /// not yet committed (`commitNextIfHeard`), the position stays at the end of this one.
-    private func heardPosition() -> Double {
-        guard decoder != nil, outputError == nil, let heard = try? sink.heardSeconds() else { return lastHeard }
-        var position = segmentStart + heard
-        if let duration = durationSeconds { position = min(position, duration) }
-        lastHeard = position
-        return position
-    }
-
     func status() -> PlayerStatus {
         // Paused: the position frozen at the pause (see `pause`).
         let position = state == .stopped ? 0 : state == .paused ? lastHeard : heardPosition()
@@ -381,6 +397,6 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         }
         statusCount += 1
         return PlayerStatus(state: state, path: path, position: position, duration: durationSeconds,
-                            outputError: outputError, stamp: statusCount)
+                            outputError: outputError, stamp: statusCount, timeSaved: state == .stopped ? 0 : savedHeard)
     }
 }

@@ -14,6 +14,8 @@ public final class PlayerControl: @unchecked Sendable {  // @unchecked: all muta
         case gain(Double)
         case output(device: String?, volumePercent: Int)
         case queue(path: String?, position: Double, title: String)
+        case process(PlaybackProcessing)
+        case processNextLoad(PlaybackProcessing)
         case shutdown
     }
 
@@ -41,9 +43,23 @@ public final class PlayerControl: @unchecked Sendable {  // @unchecked: all muta
     /// episode goes on untouched. `title` names the stream on the sound server. With
     /// `refusePastEnd`, a `position` past the end of the file fails (`.pastEnd`) instead of
     /// starting from the beginning.
+    /// With `processing`, the new episode plays with it from its first frame (the episode in
+    /// play keeps what it has until then); without, with what is set now.
     public func load(path: String, position: Double, paused: Bool = false, title: String = "",
-                     refusePastEnd: Bool = false) -> Result<PlayerStatus, AudioError> {
-        send(.load(path: path, position: position, paused: paused, title: title, refusePastEnd: refusePastEnd))
+                     refusePastEnd: Bool = false, processing: PlaybackProcessing? = nil) -> Result<PlayerStatus, AudioError> {
+        if let processing, case let .failure(error) = send(.processNextLoad(processing)) { return .failure(error) }
+        return send(.load(path: path, position: position, paused: paused, title: title, refusePastEnd: refusePastEnd))
+    }
+
+    /// Speed, skip silence, levelling gain and volume, from now on, kept across episodes (until
+    /// changed or replaced by `load(processing:)`). A new speed or silence mode is heard at once:
+    /// what the sink holds goes and playback goes on from the heard position (as a seek does,
+    /// without a `.seeked` event). A change of gain alone asks nothing of the sound server: it
+    /// applies to the audio written from now on, ramped (the sink's buffer, 1 s with PulseSink,
+    /// plays out first). Fails (`.badArgument`) for a value out of its range; nothing changes then.
+    @discardableResult
+    public func apply(_ processing: PlaybackProcessing) -> Result<PlayerStatus, AudioError> {
+        send(.process(processing))
     }
 
     public func setPaused(_ paused: Bool) -> Result<PlayerStatus, AudioError> { send(.pause(paused)) }

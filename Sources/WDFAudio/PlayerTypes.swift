@@ -17,15 +17,18 @@ public struct PlayerStatus: Sendable, Equatable {
     /// Taken after every earlier status of the same player (0: not from a player): a status that
     /// arrives late (an event read after a command's answer) is told apart from a newer one.
     public var stamp: UInt64 = 0
+    /// Episode seconds saved by shortening silences since the episode was loaded (as heard).
+    public var timeSaved: Double = 0
 
     public init(state: PlaybackState, path: String?, position: Double, duration: Double?, outputError: AudioError?,
-                stamp: UInt64 = 0) {
+                stamp: UInt64 = 0, timeSaved: Double = 0) {
         self.state = state
         self.path = path
         self.position = position
         self.duration = duration
         self.outputError = outputError
         self.stamp = stamp
+        self.timeSaved = timeSaved
     }
 
     public static let stopped = PlayerStatus(state: .stopped, path: nil, position: 0, duration: nil, outputError: nil)

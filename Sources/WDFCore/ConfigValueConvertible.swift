@@ -90,3 +90,13 @@ extension LogLevel: ConfigValueConvertible {
     public var configValue: ConfigValue { .string(rawValue) }
     public static var kindName: String { "string" }
 }
+
+/// The mode's name, in any case.
+extension SilenceMode: ConfigValueConvertible {
+    public init?(configValue: ConfigValue) {
+        guard case let .string(text) = configValue else { return nil }
+        self.init(rawValue: text.lowercased())
+    }
+    public var configValue: ConfigValue { .string(rawValue) }
+    public static var kindName: String { "string" }
+}

@@ -1,4 +1,5 @@
 import Glibc
+import WDFCore
 
 /// Shortens the silences of an episode (skip silence) without clipping speech.
 ///

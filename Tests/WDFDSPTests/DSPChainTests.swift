@@ -1,4 +1,5 @@
 import Testing
+import WDFCore
 import WDFDSP
 
 /// The three stages together, as the playback thread will run them: bypass without a copy, and

@@ -1,4 +1,5 @@
 import Testing
+import WDFCore
 import WDFDSP
 
 /// Skip silence against the sox-made tones-silences.wav (16 kHz mono): 2 s tones of 400, 600, 800
