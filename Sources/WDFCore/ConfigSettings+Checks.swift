@@ -5,6 +5,14 @@ extension ConfigSettings {
         "one of \(names.dropLast().joined(separator: ", ")) or \(names.last ?? "")"
     }
 
+    /// `value` when it is a speed (0.5…3.0, a multiple of 0.05), rounded to its step; else nil.
+    public static func speedStep(_ value: Double) -> Double? {
+        guard value.isFinite, value >= 0.5 - 1e-9, value <= 3 + 1e-9 else { return nil }
+        let twentieths = (value * 20).rounded()
+        guard abs(twentieths - value * 20) < 1e-6 else { return nil }
+        return twentieths / 20
+    }
+
     /// For an array with an item of the wrong kind: which item, and what it is.
     static func badItem(_ value: ConfigValue, of kind: String) -> ConfigProblem? {
         guard case let .array(items) = value,

@@ -78,6 +78,39 @@ public struct ConfigSettings: Sendable {
         summary: "When an episode ends, start the next episode of its series.",
         requirement: "true or false (whether the next episode of the series follows when one ends)")
 
+    /// Playback speed (pitch kept) until one is set with `wdfctl speed`.
+    public let speed = ConfigSetting<Double>(
+        "speed", default: 1,
+        summary: "Playback speed, pitch kept, until you set one with `wdfctl speed`.",
+        requirement: "a number between 0.5 and 3.0 in steps of 0.05",
+        validate: { value, _ throws(ConfigProblem) in
+        guard let speed = ConfigSettings.speedStep(value) else { throw .mustBe("a number between 0.5 and 3.0 in steps of 0.05") }
+        return speed
+    })
+
+    /// Speeds of their own for some series, by series name (any case).
+    public let seriesSpeed = ConfigSetting<[String: Double]>(
+        "series_speed", default: [:],
+        summary: "Speeds for some series (by name, any case), in place of `speed` for their episodes.",
+        requirement: "a table of series names and speeds, e.g. { \"Korean War\" = 1.3 }",
+        validate: { table, _ throws(ConfigProblem) in
+        guard table.count <= 1000 else { throw .other("has \(table.count) series; at most 1000 are taken") }
+        var checked: [String: Double] = [:]
+        for (series, value) in table.sorted(by: { $0.key < $1.key }) {
+            guard let speed = ConfigSettings.speedStep(value) else {
+                throw .other("gives \(ConfigValue.quoted(series)) the speed \(value), which must be between 0.5 and 3.0 in steps of 0.05")
+            }
+            checked[series.lowercased()] = speed
+        }
+        return checked
+    })
+
+    /// How hard silences are shortened until a mode is set with `wdfctl silence`.
+    public let skipSilence = ConfigSetting<SilenceMode>(
+        "skip_silence", default: .off,
+        summary: "Skip silence (shorten the pauses): off, mild, medium or strong, until you set it with `wdfctl silence`.",
+        requirement: ConfigSettings.oneOf(SilenceMode.allCases.map(\.rawValue)))
+
     /// The podcast's RSS or Atom feed (http, https or file URL); empty: none.
     public let feed = ConfigSetting<String>(
         "feed", default: "",

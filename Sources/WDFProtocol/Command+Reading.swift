@@ -55,6 +55,8 @@ extension Command {
         case "unplayed": return .unplayed(try a.selection())
         case "status": return .status
         case "sleep": return .sleep(try a.sleepRequest())
+        case "speed": return .speed(try a.speedRequest())
+        case "silence": return .silence(try a.silenceMode())
         case "stop": return .stop
         case "quit": return .quit
         case "reload": return .reload

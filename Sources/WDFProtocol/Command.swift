@@ -23,6 +23,9 @@ public enum Command: Sendable, Equatable {
     case unplayed(EpisodeSelection?)
     case status
     case sleep(SleepRequest)
+    case speed(SpeedRequest)
+    /// nil: show the mode.
+    case silence(SilenceMode?)
     case stop
     case quit
     case reload
@@ -54,6 +57,15 @@ public enum Command: Sendable, Equatable {
         case episodeEnd
     }
 
+    /// `speed`: show it, set it, or change it by a step (the result kept within 0.5…3.0).
+    public enum SpeedRequest: Sendable, Equatable {
+        case show
+        /// 0.5…3.0, a multiple of 0.05.
+        case set(Double)
+        /// ±0.05…2.5, a multiple of 0.05.
+        case by(Double)
+    }
+
     /// The command's name on the wire.
     public var name: String {
         switch self {
@@ -74,6 +86,8 @@ public enum Command: Sendable, Equatable {
         case .unplayed: "unplayed"
         case .status: "status"
         case .sleep: "sleep"
+        case .speed: "speed"
+        case .silence: "silence"
         case .stop: "stop"
         case .quit: "quit"
         case .reload: "reload"
@@ -114,6 +128,10 @@ public enum Command: Sendable, Equatable {
             case .chapterEnd: return [("at", "chapter")]
             case .episodeEnd: return [("at", "episode")]
             }
+        case .speed(.show), .silence(nil): return []
+        case let .speed(.set(speed)): return [("speed", .number(speed))]
+        case let .speed(.by(step)): return [("by", .number(step))]
+        case let .silence(mode?): return [("mode", .string(mode.rawValue))]
         case .pause, .resume, .toggle, .next, .prev, .chapters, .status, .stop, .quit, .reload, .subscribe,
              .unsubscribe, .ping, .help:
             return []

@@ -11,6 +11,8 @@ public enum CommandCatalog {
             case wholeNumber = "whole number"
             case text
             case flag = "true/false"
+            /// A plain number (a speed, a step of speed).
+            case number
             /// A number, "next", words or a path (`EpisodeSelection`).
             case episode
         }
@@ -61,6 +63,10 @@ public enum CommandCatalog {
         Entry(name: "status", summary: "what plays, where, which chapter", arguments: []),
         Entry(name: "sleep", summary: "sleep timer: {seconds: N} of listening, {at: \"chapter\"|\"episode\"} end, {off: true}; {} shows it",
               arguments: [Argument("seconds", .seconds), Argument("at", .text), Argument("off", .flag)]),
+        Entry(name: "speed", summary: "playback speed, pitch kept: {speed: 0.5…3.0} or {by: ±step} (steps of 0.05); {} shows it",
+              arguments: [Argument("speed", .number), Argument("by", .number)]),
+        Entry(name: "silence", summary: "skip silence: {mode: \"off\"|\"mild\"|\"medium\"|\"strong\"}; {} shows it",
+              arguments: [Argument("mode", .text)]),
         Entry(name: "stop", summary: "stop playing (the position is kept)", arguments: []),
         Entry(name: "quit", summary: "save and exit the daemon", arguments: []),
         Entry(name: "reload", summary: "read the config file again, as SIGHUP does; a bad file is refused and the settings in effect kept",

@@ -22,6 +22,9 @@ public struct PlaybackStatus: Sendable, Equatable {
     public var storeError: String?
     /// `play`'s reply only: where it started, and whether from a saved position.
     public var start: Start?
+    /// Speed, skip silence, remaining listening time and time saved; written (as fields of the
+    /// status) only when the listening is not plain (speed 1, skip silence off).
+    public var listening: ListeningState?
 
     public struct Start: Sendable, Equatable {
         public var at: Double
@@ -35,7 +38,7 @@ public struct PlaybackStatus: Sendable, Equatable {
 
     public init(state: State, position: Double, duration: Double?, episode: EpisodeRef?, chapter: ChapterInfo?,
                 chaptersCount: Int, chapterStarts: [Double], sleep: SleepState?, skipped: SkippedChapter?,
-                outputError: String?, storeError: String?, start: Start? = nil) {
+                outputError: String?, storeError: String?, start: Start? = nil, listening: ListeningState? = nil) {
         self.state = state
         self.position = position
         self.duration = duration
@@ -48,6 +51,7 @@ public struct PlaybackStatus: Sendable, Equatable {
         self.outputError = outputError
         self.storeError = storeError
         self.start = start
+        self.listening = listening
     }
 
     public var json: JSON {
@@ -64,6 +68,7 @@ public struct PlaybackStatus: Sendable, Equatable {
             ("output_error", JSON(outputError)),
             ("store_error", JSON(storeError)),
         ]
+        if let listening, !listening.isPlain { pairs += listening.pairs }
         if let start {
             pairs.append(("started_at", .number(start.at)))
             pairs.append(("resumed", .bool(start.resumed)))
@@ -92,6 +97,6 @@ public struct PlaybackStatus: Sendable, Equatable {
                   sleep: try f.optionalObject("sleep", SleepState.init(json:)),
                   skipped: try f.optionalObject("skipped", SkippedChapter.init(json:)),
                   outputError: try f.optionalString("output_error"), storeError: try f.optionalString("store_error"),
-                  start: start)
+                  start: start, listening: f.has("speed") ? try ListeningState(reader: f) : nil)
     }
 }

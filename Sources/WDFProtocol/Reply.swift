@@ -12,6 +12,8 @@ public enum Reply: Sendable, Equatable {
     /// `played`, `unplayed`.
     case episode(EpisodeSummary)
     case sleep(SleepState)
+    /// `speed`, `silence`.
+    case listening(ListeningState)
     /// `subscribe`, `unsubscribe`, `ping`, `quit`, `reload`.
     case small(SmallReply)
     /// `help`: each command's name and summary.
@@ -30,6 +32,7 @@ public enum Reply: Sendable, Equatable {
         case let .info(page): page.json
         case let .episode(episode): episode.json
         case let .sleep(state): state.json
+        case let .listening(state): state.json
         case let .small(reply): reply.json
         case let .help(entries): .array(entries.map { ["command": .string($0.command), "summary": .string($0.summary)] })
         }
@@ -47,6 +50,7 @@ public enum Reply: Sendable, Equatable {
         case .info: self = .info(try EpisodePage(json: data))
         case .played, .unplayed: self = .episode(try EpisodeSummary(json: data))
         case .sleep: self = .sleep(try SleepState(json: data))
+        case .speed, .silence: self = .listening(try ListeningState(json: data))
         case .subscribe, .unsubscribe, .ping, .quit, .reload: self = .small(try SmallReply(json: data, command: command))
         case .help:
             guard let items = data.arrayValue else {

@@ -29,9 +29,9 @@ struct ConfigSettingsTests {
                             manual: try repositoryFile("Docs/man/wdfplay.conf.5"))
     }
 
-    /// A key #14 will add, defined but (in this test) documented nowhere.
+    /// A key defined but (in this test) documented nowhere.
     private static let undocumented = ConfigSetting<Double>(
-        "speed", default: 1, in: 0.5...3, summary: "Playback speed.", requirement: "a number between 0.5 and 3")
+        "crossfade", default: 0, in: 0...10, summary: "Crossfade.", requirement: "a number between 0 and 10")
 
     @Test func theDocumentsListExactlyTheDefinedKeysWithTheirDefaults() throws {
         let documents = try Self.documents()
@@ -42,7 +42,7 @@ struct ConfigSettingsTests {
 
     @Test func aKeyWithoutDocumentationFails() throws {
         let problems = try Self.documents().problems(with: ConfigSettings.all + [Self.undocumented])
-        #expect(problems == ["config.toml does not document speed", "wdfplay.conf(5) does not document speed"])
+        #expect(problems == ["config.toml does not document crossfade", "wdfplay.conf(5) does not document crossfade"])
     }
 
     @Test func aWrongDefaultOrAnUnknownKeyInTheDocumentsFails() throws {
@@ -64,7 +64,7 @@ struct ConfigSettingsTests {
         #expect(Set(names).count == names.count)
         #expect(Config.keys == names)
         #expect(names == ["library", "series", "resume_rewind", "checkpoint_interval", "audio_device", "volume",
-                          "log_level", "skip_chapters", "continue", "feed"])
+                          "log_level", "skip_chapters", "continue", "speed", "series_speed", "skip_silence", "feed"])
         for setting in ConfigSettings.all {
             // The default passes the setting's own check, and reads back as itself through JSON.
             var config = Config(home: "/home/u")

@@ -165,6 +165,22 @@ struct ConfigValueTests {
         }
     }
 
+    @Test func speedsAndSkipSilence() throws {
+        let config = try parse("""
+            speed = 1.25
+            skip_silence = "Medium"
+            [series_speed]
+            "Korean War" = 1.3
+            Cuba = 2
+            """)
+        #expect(config.speed == 1.25)
+        #expect(config.skipSilence == .medium)
+        // Names are kept in lower case: a series is found whatever the case of either.
+        #expect(config.seriesSpeed == ["korean war": 1.3, "cuba": 2])
+        #expect(try parse("series_speed = { \"A\" = 0.5 }").seriesSpeed == ["a": 0.5])
+        #expect(try parse("speed = 3").speed == 3)
+    }
+
     @Test func logLevelOrder() {
         #expect(LogLevel.allCases == [.trace, .debug, .info, .notice, .warning, .error])
         let ordered: [LogLevel] = [.trace, .debug, .info, .notice, .warning, .error]
@@ -266,13 +282,13 @@ struct ConfigErrorTests {
         Case(text: "volume = 5\n\n# comment\nlibary = \"/x\"\n", line: 4, key: "libary",
              message: #"unknown key "libary" (did you mean "library"?)"#),
         Case(text: "colour = \"red\"\n", line: 1, key: "colour",
-             message: #"unknown key "colour" (the known keys are library, series, resume_rewind, checkpoint_interval, audio_device, volume, log_level, skip_chapters, continue and feed)"#),
+             message: #"unknown key "colour" (the known keys are library, series, resume_rewind, checkpoint_interval, audio_device, volume, log_level, skip_chapters, continue, speed, series_speed, skip_silence and feed)"#),
         Case(text: "volume = 5\n\n[audio]\ndevice = \"x\"\n", line: 3, key: "audio",
              message: #"unknown table "audio" (the settings are all top-level keys, so no [table] headers are needed)"#),
         Case(text: "\n[[episodes]]\nname = \"x\"\n", line: 2, key: "episodes",
              message: #"unknown table "episodes" (the settings are all top-level keys, so no [table] headers are needed)"#),
         Case(text: "series = \"a\"\nplayer.volume = 3\n", line: 2, key: "player",
-             message: #"unknown key "player" (the known keys are library, series, resume_rewind, checkpoint_interval, audio_device, volume, log_level, skip_chapters, continue and feed)"#),
+             message: #"unknown key "player" (the known keys are library, series, resume_rewind, checkpoint_interval, audio_device, volume, log_level, skip_chapters, continue, speed, series_speed, skip_silence and feed)"#),
         Case(text: "# x\n  \"log level\" = \"info\"\n", line: 2, key: "log level",
              message: #"unknown key "log level" (did you mean "log_level"?)"#),
         // Wrong types.
@@ -351,11 +367,22 @@ struct ConfigErrorTests {
              message: #"unknown key "volumes" (did you mean "volume"?)"#),
         Case(text: "\n[ \"my table\" . sub ]  # comment\n", line: 2, key: "my table",
              message: #"unknown table "my table" (the settings are all top-level keys, so no [table] headers are needed)"#),
+        // Speeds: 0.5 to 3.0 in steps of 0.05, in the table too; the four modes of skip silence.
+        Case(text: "speed = 1.53\n", line: 1, key: "speed",
+             message: #""speed" must be a number between 0.5 and 3.0 in steps of 0.05, not 1.53"#),
+        Case(text: "speed = 4\n", line: 1, key: "speed",
+             message: #""speed" must be a number between 0.5 and 3.0 in steps of 0.05, not 4"#),
+        Case(text: "volume = 5\n[series_speed]\n\"Korean War\" = 9\n", line: 2, key: "series_speed",
+             message: #""series_speed" gives "Korean War" the speed 9.0, which must be between 0.5 and 3.0 in steps of 0.05"#),
+        Case(text: "series_speed = { a = \"fast\" }\n", line: 1, key: "series_speed",
+             message: #""series_speed" must be a table of series names and speeds, e.g. { "Korean War" = 1.3 }, not a table"#),
+        Case(text: "skip_silence = \"loud\"\n", line: 1, key: "skip_silence",
+             message: #""skip_silence" must be one of off, mild, medium or strong, not "loud""#),
         // The first problem in the file is reported, whatever the key order.
         Case(text: "volume = 999\naudio_device = 1\n", line: 1, key: "volume",
              message: #""volume" must be a whole number of percent between 0 and 150, not 999"#),
         Case(text: "zzz = 1\nvolume = 999\n", line: 1, key: "zzz",
-             message: #"unknown key "zzz" (the known keys are library, series, resume_rewind, checkpoint_interval, audio_device, volume, log_level, skip_chapters, continue and feed)"#),
+             message: #"unknown key "zzz" (the known keys are library, series, resume_rewind, checkpoint_interval, audio_device, volume, log_level, skip_chapters, continue, speed, series_speed, skip_silence and feed)"#),
     ]
 
     @Test(arguments: cases)
