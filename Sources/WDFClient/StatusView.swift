@@ -65,6 +65,7 @@ public enum StatusView {
             }
             lines.append(text)
         }
+        if let listening = status.listening, !listening.isPlain { lines.append("  " + ListeningView.line(listening)) }
         if let sleep = status.sleep { lines.append("  " + sleepLine(sleep)) }
         if let skipped = status.skipped?.title { lines.append("  skipped \"\(skipped)\" (skip_chapters)") }
         if let problem = status.outputError { lines.append("  ! output lost: \(problem)") }
