@@ -99,6 +99,10 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
                 try sink.configure(device: device, volumePercent: volumePercent)
             case let .process(wanted):
                 try apply(wanted)
+            case let .update(change):
+                var wanted = processing
+                change(&wanted)
+                try apply(wanted)
             case let .processNextLoad(wanted):
                 if let problem = wanted.problem { throw AudioError(.badArgument, problem) }
                 processingForLoad = wanted
@@ -397,6 +401,7 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
         }
         statusCount += 1
         return PlayerStatus(state: state, path: path, position: position, duration: durationSeconds,
-                            outputError: outputError, stamp: statusCount, timeSaved: state == .stopped ? 0 : savedHeard)
+                            outputError: outputError, stamp: statusCount, timeSaved: state == .stopped ? 0 : savedHeard,
+                            processing: processing)
     }
 }

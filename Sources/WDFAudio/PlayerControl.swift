@@ -15,6 +15,7 @@ public final class PlayerControl: @unchecked Sendable {  // @unchecked: all muta
         case output(device: String?, volumePercent: Int)
         case queue(path: String?, position: Double, title: String)
         case process(PlaybackProcessing)
+        case update(@Sendable (inout PlaybackProcessing) -> Void)
         case processNextLoad(PlaybackProcessing)
         case shutdown
     }
@@ -60,6 +61,13 @@ public final class PlayerControl: @unchecked Sendable {  // @unchecked: all muta
     @discardableResult
     public func apply(_ processing: PlaybackProcessing) -> Result<PlayerStatus, AudioError> {
         send(.process(processing))
+    }
+
+    /// `apply` of a change to what is in effect, made on the playback thread (so that one part,
+    /// the speed, changes without undoing another, a levelling gain set meanwhile).
+    @discardableResult
+    public func update(_ change: @escaping @Sendable (inout PlaybackProcessing) -> Void) -> Result<PlayerStatus, AudioError> {
+        send(.update(change))
     }
 
     public func setPaused(_ paused: Bool) -> Result<PlayerStatus, AudioError> { send(.pause(paused)) }

@@ -19,9 +19,11 @@ public struct PlayerStatus: Sendable, Equatable {
     public var stamp: UInt64 = 0
     /// Episode seconds saved by shortening silences since the episode was loaded (as heard).
     public var timeSaved: Double = 0
+    /// Speed, skip silence, levelling gain and volume in effect (`PlayerControl.apply`).
+    public var processing = PlaybackProcessing()
 
     public init(state: PlaybackState, path: String?, position: Double, duration: Double?, outputError: AudioError?,
-                stamp: UInt64 = 0, timeSaved: Double = 0) {
+                stamp: UInt64 = 0, timeSaved: Double = 0, processing: PlaybackProcessing = PlaybackProcessing()) {
         self.state = state
         self.path = path
         self.position = position
@@ -29,6 +31,7 @@ public struct PlayerStatus: Sendable, Equatable {
         self.outputError = outputError
         self.stamp = stamp
         self.timeSaved = timeSaved
+        self.processing = processing
     }
 
     public static let stopped = PlayerStatus(state: .stopped, path: nil, position: 0, duration: nil, outputError: nil)

@@ -25,7 +25,8 @@ extension Engine {
         let start = from ?? (restart ? 0 : store.startPosition(for: episode.path, rewind: config.resumeRewind))
         // A `from` past the end is refused, as `seek` refuses it (not played from the start).
         let loaded = try result(player.load(path: episode.path, position: start, title: episode.title,
-                                            refusePastEnd: from != nil))
+                                            refusePastEnd: from != nil,
+                                            processing: listening.processing(for: episode, config: config, current: status.processing)))
         outputRecovery.stop()
         began(episode, fromDemo: fromDemo, status: loaded, navigated: from != nil)
         return Started(status: loaded, startedAt: loaded.position, resumed: from == nil && !restart && start > 0)
@@ -239,8 +240,17 @@ extension Engine {
     }
 
     /// Recomputes when the fade begins, from the heard position (after any state change or seek).
+    /// After a change of speed or skip silence: the skip rules and the sleep timer count again
+    /// from where playback is heard; that status.
+    func rescheduled() -> PlayerStatus {
+        let status = heardStatus()
+        scheduleSleep(status)
+        scheduleSkip(status)
+        return status
+    }
+
     func scheduleSleep(_ status: PlayerStatus) {
-        sleepTimer?.reschedule(status, chapters: nowPlaying?.chapters, now: clock.now())
+        sleepTimer?.reschedule(status, chapters: nowPlaying?.chapters, now: clock.now(), speed: listening.speed)
     }
 
     func cancelSleep(restoringVolume: Bool, keepMode: Bool = false) {
@@ -266,7 +276,8 @@ extension Engine {
             // The deadline came from a position reading; if playback started late (a sink
             // waking up) the fade is not due yet: wait for what is really left.
             if !timer.countsListeningTime, let left = timer.secondsUntilFade(
-                position: status.position, chapters: nowPlaying?.chapters, duration: status.duration), left > 0.05 {
+                position: status.position, chapters: nowPlaying?.chapters, duration: status.duration,
+                speed: listening.speed), left > 0.05 {
                 timer.fadeAt = clock.now() + left
                 sleepTimer = timer
                 return

@@ -27,6 +27,8 @@ final class Engine {
     let log = Log("wdf.daemon")
     let clock: any EngineClock
     let player: PlayerControl
+    /// Speed and skip silence: what each episode plays with, the listener's choices, time saved.
+    let listening: Listening
     var config: Config
     var store: ResumeStore
     var storeProblem: String?
@@ -72,6 +74,7 @@ final class Engine {
         bookmarks = loaded.store
         skip = SkipPlan(rules: SkipRules(patterns: config.skipChapters))
         player = PlayerControl(sink: sink, decoderFactory: decoderFactory, events: playerEvents)
+        listening = Listening(stateDirectory: stateDirectory, player: player)
         if let problem = store.load() { log.warning(problem) }
         if let problem = loaded.warning { log.warning(problem) }
     }
@@ -82,6 +85,7 @@ final class Engine {
     }
 
     func emit(_ event: EngineEvent) {
+        listening.observe(event, config: config)
         for observer in observers { observer(event) }
     }
 
@@ -139,13 +143,16 @@ final class Engine {
     /// True for a chapter (or bookmark) of the episode in play that the skip rules leave.
     func wouldSkip(_ span: ChapterList.Span) -> Bool { skip.wouldSkip(span, in: nowPlaying?.chapters) }
 
-    func scheduleSkip(_ status: PlayerStatus) { skip.schedule(status, chapters: nowPlaying?.chapters, now: clock.now()) }
+    func scheduleSkip(_ status: PlayerStatus) {
+        skip.schedule(status, chapters: nowPlaying?.chapters, now: clock.now(), speed: listening.speed)
+    }
 
     /// Leaves a chapter matched by `skip_chapters` for the next one that is not, with an event.
     private func skipIfDue() {
         guard let due = skip.at, clock.now() >= due else { return }
         let status = heardStatus()
-        guard let (current, destination) = skip.decide(status, chapters: nowPlaying?.chapters, now: clock.now()) else { return }
+        guard let (current, destination) = skip.decide(status, chapters: nowPlaying?.chapters, now: clock.now(),
+                                                       speed: listening.speed) else { return }
         log.info("skipping chapter \(current.number) \"\(current.title)\" (skip_chapters)")
         emit(.skipped(current, to: destination))
         let end = status.duration.map { max(0, $0 - 0.05) }
@@ -225,6 +232,7 @@ final class Engine {
         let previous = config
         config = fresh
         skip.rules = SkipRules(patterns: fresh.skipChapters)
+        listening.configChanged(fresh)
         var problem: AudioError?
         if previous.volume != fresh.volume || previous.audioDevice != fresh.audioDevice,
            case let .failure(error) = player.configureOutput(device: fresh.audioDevice, volumePercent: fresh.volume) {

@@ -25,8 +25,9 @@ struct SkipPlan {
     }
 
     /// When playback will enter a chapter to skip, from the heard position (recomputed after every
-    /// state change, seek or boundary).
-    mutating func schedule(_ status: PlayerStatus, chapters: ChapterList?, now: Double) {
+    /// state change, seek or boundary), at `speed` episode seconds a second. Skipped silences
+    /// only bring it earlier: the boundary crossing then finds it due.
+    mutating func schedule(_ status: PlayerStatus, chapters: ChapterList?, now: Double, speed: Double = 1) {
         at = nil
         guard status.state == .playing, !rules.isEmpty, let chapters else { return }
         let current = chapters.current(at: status.position)
@@ -35,18 +36,18 @@ struct SkipPlan {
             return
         }
         guard let next = chapters.spans.first(where: { $0.start > status.position + 0.0005 && wouldSkip($0, in: chapters) }) else { return }
-        at = now + (next.start - status.position)
+        at = now + (next.start - status.position) / max(speed, 0.5)
     }
 
     /// At `at`, from where playback is heard: the chapter to leave and where to go (then
     /// remembered as the last skipped), or nil when there is none there yet (rescheduled).
-    mutating func decide(_ status: PlayerStatus, chapters: ChapterList?, now: Double) -> (ChapterList.Span, Double)? {
+    mutating func decide(_ status: PlayerStatus, chapters: ChapterList?, now: Double, speed: Double = 1) -> (ChapterList.Span, Double)? {
         at = nil
         guard status.state == .playing, let chapters,
               let current = chapters.current(at: status.position), wouldSkip(current, in: chapters),
               current.number != navigatedChapter else {
             // Playback reached it before the prediction said: wait for the real start.
-            schedule(status, chapters: chapters, now: now)
+            schedule(status, chapters: chapters, now: now, speed: speed)
             return nil
         }
         var target = current

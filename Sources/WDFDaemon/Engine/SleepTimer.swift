@@ -40,31 +40,33 @@ struct SleepTimer {
     /// The next moment something must happen.
     var nextDeadline: Double? { isFading ? nextFadeStep : fadeAt }
 
-    /// Seconds of playback until the fade begins, from the heard position `position`.
-    func secondsUntilFade(position: Double, chapters: ChapterList?, duration: Double?) -> Double? {
+    /// Seconds of listening until the fade begins, from the heard position `position`, playing
+    /// `speed` episode seconds a second (the fade and the margin are listening time).
+    func secondsUntilFade(position: Double, chapters: ChapterList?, duration: Double?, speed: Double = 1) -> Double? {
+        let rate = max(speed, 0.5)
         switch mode {
         case let .listening(left):
             return max(0, left - SleepTimer.fadeSeconds)
         case .chapterEnd:
             guard let span = chapters?.current(at: position), span.end.isFinite else {
-                return duration.map { max(0, $0 - SleepTimer.fadeSeconds - SleepTimer.endMargin - position) }
+                return duration.map { max(0, ($0 - position) / rate - SleepTimer.fadeSeconds - SleepTimer.endMargin) }
             }
-            return max(0, span.end - SleepTimer.fadeSeconds - SleepTimer.endMargin - position)
+            return max(0, (span.end - position) / rate - SleepTimer.fadeSeconds - SleepTimer.endMargin)
         case .episodeEnd:
-            return duration.map { max(0, $0 - SleepTimer.fadeSeconds - SleepTimer.endMargin - position) }
+            return duration.map { max(0, ($0 - position) / rate - SleepTimer.fadeSeconds - SleepTimer.endMargin) }
         }
     }
 
     /// Recomputes when the fade begins, from the heard position (after any state change or seek):
     /// a place in the audio moves with seeks; listening time runs on while playing and keeps what
     /// is left while paused.
-    mutating func reschedule(_ status: PlayerStatus, chapters: ChapterList?, now: Double) {
+    mutating func reschedule(_ status: PlayerStatus, chapters: ChapterList?, now: Double, speed: Double = 1) {
         guard !isFading else { return }
         if status.state == .playing, countsListeningTime, fadeAt != nil {
             return  // listening time runs on; seeks and chapters do not change it
         }
         if status.state == .playing,
-           let wait = secondsUntilFade(position: status.position, chapters: chapters, duration: status.duration) {
+           let wait = secondsUntilFade(position: status.position, chapters: chapters, duration: status.duration, speed: speed) {
             fadeAt = now + wait
         } else {
             // Paused or stopped: a listening-time timer keeps what is left.

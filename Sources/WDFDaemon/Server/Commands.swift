@@ -1,6 +1,7 @@
 import WDFAudio
 import WDFCore
 import WDFLibrary
+import WDFProtocol
 
 /// The protocol as one table: command name → handler, each a few lines from the request's
 /// arguments (checked by `Request`) to the engine or the library and back to JSON (`WireView`).
@@ -47,6 +48,8 @@ final class Commands {
         ("status", "what plays, where, which chapter", { d, _, _ throws(WireError) in d.views.statusJSON(d.engine.heardStatus()) }),
         ("sleep", "sleep timer: {seconds: N} of listening, {at: \"chapter\"|\"episode\"} end, {off: true}; {} shows it",
          { d, r, _ throws(WireError) in try d.sleepCommand(r) }),
+        ("speed", CommandCatalog.entry("speed")?.summary ?? "", { d, r, _ throws(WireError) in try d.speedCommand(r) }),
+        ("silence", CommandCatalog.entry("silence")?.summary ?? "", { d, r, _ throws(WireError) in try d.silenceCommand(r) }),
         ("stop", "stop playing (the position is kept)", { d, _, _ throws(WireError) in d.views.statusJSON(d.engine.stop()) }),
         ("quit", "save and exit the daemon", { d, _, _ throws(WireError) in d.onQuit(); return ["quitting": true] }),
         ("reload", "read the config file again, as SIGHUP does; a bad file is refused and the settings in effect kept",
@@ -174,6 +177,25 @@ final class Commands {
             throw .badArgument("sleep takes \"seconds\", or \"at\": \"chapter\" or \"episode\", or \"off\": true.")
         }
         return views.sleepJSON()
+    }
+
+    // MARK: speed and skip silence (arguments read by WDFProtocol's `Command.read`)
+
+    func speedCommand(_ request: Request) throws(WireError) -> JSON {
+        switch try Command.read(name: "speed", body: request.body) {
+        case let .speed(.set(speed)): try engine.listening.setSpeed(speed, by: nil, config: engine.config)
+        case let .speed(.by(step)): try engine.listening.setSpeed(nil, by: step, config: engine.config)
+        default: return views.listeningJSON(engine.heardStatus())
+        }
+        return views.listeningJSON(engine.rescheduled())
+    }
+
+    func silenceCommand(_ request: Request) throws(WireError) -> JSON {
+        if case let .silence(mode?) = try Command.read(name: "silence", body: request.body) {
+            try engine.listening.setSilence(mode)
+            return views.listeningJSON(engine.rescheduled())
+        }
+        return views.listeningJSON(engine.heardStatus())
     }
 
     func mark(_ request: Request) throws(WireError) -> JSON {

@@ -4,7 +4,7 @@ import WDFLibrary
 /// The sleep timer on the wire.
 extension SleepTimer {
     /// What `wdfctl sleep` shows.
-    func json(position: Double, playing: Bool, chapters: ChapterList?, duration: Double?, now: Double) -> JSON {
+    func json(position: Double, playing: Bool, chapters: ChapterList?, duration: Double?, now: Double, speed: Double = 1) -> JSON {
         let mode: String
         var remaining: Double?
         switch self.mode {
@@ -13,10 +13,10 @@ extension SleepTimer {
             remaining = playing ? fadeAt.map { max(0, $0 - now) + SleepTimer.fadeSeconds } ?? left : left
         case .chapterEnd:
             mode = "chapter"
-            remaining = secondsUntilFade(position: position, chapters: chapters, duration: duration).map { $0 + SleepTimer.fadeSeconds + SleepTimer.endMargin }
+            remaining = secondsUntilFade(position: position, chapters: chapters, duration: duration, speed: speed).map { $0 + SleepTimer.fadeSeconds + SleepTimer.endMargin }
         case .episodeEnd:
             mode = "episode"
-            remaining = secondsUntilFade(position: position, chapters: chapters, duration: duration).map { $0 + SleepTimer.fadeSeconds + SleepTimer.endMargin }
+            remaining = secondsUntilFade(position: position, chapters: chapters, duration: duration, speed: speed).map { $0 + SleepTimer.fadeSeconds + SleepTimer.endMargin }
         }
         return ["mode": .string(mode), "remaining": JSON(isFading ? 0 : remaining), "fading": .bool(isFading)]
     }

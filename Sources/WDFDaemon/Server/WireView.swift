@@ -1,6 +1,7 @@
 import WDFAudio
 import WDFCore
 import WDFLibrary
+import WDFProtocol
 
 /// The engine's state as the protocol's JSON (Docs/protocol.md): what replies and events carry.
 struct WireView {
@@ -9,7 +10,7 @@ struct WireView {
     func statusJSON(_ status: PlayerStatus) -> JSON {
         let now = status.state == .stopped ? nil : engine.nowPlaying
         let chapter = now?.chapters.current(at: status.position)
-        return [
+        let json: JSON = [
             "state": .string(status.state.rawValue),
             "position": .number(status.position),
             "duration": JSON(status.duration),
@@ -22,6 +23,21 @@ struct WireView {
             "output_error": JSON(status.outputError?.message),
             "store_error": JSON(engine.storeProblem),
         ]
+        // Speed and skip silence: their fields only when the listening is not plain.
+        let listening = listeningState(status)
+        guard !listening.isPlain, case let .object(pairs) = json, case let .object(more) = listening.json else { return json }
+        return .object(pairs + more)
+    }
+
+    /// The reply to `speed` and `silence` (and the status's fields).
+    func listeningJSON(_ status: PlayerStatus) -> JSON { listeningState(status).json }
+
+    func listeningState(_ status: PlayerStatus) -> ListeningState {
+        let listening = engine.listening
+        let remaining = status.state == .stopped ? nil : status.duration.map { max(0, $0 - status.position) / listening.speed }
+        return ListeningState(speed: listening.speed, silence: listening.silence, remaining: remaining,
+                              timeSaved: status.state == .stopped ? 0 : status.timeSaved,
+                              timeSavedTotal: listening.store.timeSavedTotal)
     }
 
     func episodeJSON(_ episode: Episode, demo: Bool = false) -> JSON {
@@ -47,7 +63,7 @@ struct WireView {
         guard let timer = engine.sleepTimer else { return ["mode": "off", "remaining": nil, "fading": false] }
         let status = known ?? engine.heardStatus()
         return timer.json(position: status.position, playing: status.state == .playing, chapters: engine.nowPlaying?.chapters,
-                          duration: status.duration, now: engine.clock.now())
+                          duration: status.duration, now: engine.clock.now(), speed: engine.listening.speed)
     }
 
     /// `chapters_count` and `bookmarks_count` of the episode in play.
