@@ -240,14 +240,15 @@ class Mpv:
 
     ARGS = ["--no-config", "--no-video", "--ao=pulse", "--idle=yes", "--no-terminal"]
 
-    def __init__(self, env, tmp, name="mpv", file=None):
-        """`file`: play it at once (`mpv ... FILE`), as a one-off player rather than a daemon."""
+    def __init__(self, env, tmp, name="mpv", file=None, extra=()):
+        """`file`: play it at once (`mpv ... FILE`), as a one-off player rather than a daemon;
+        `extra`: more options (`--speed=1.5`)."""
         self.env, self.tmp = env, tmp
         self.socket = os.path.join(tmp, name + ".sock")
         self.requests = os.path.join(tmp, name + "-requests")
         os.makedirs(self.requests, exist_ok=True)
         self.ids = itertools.count(1)
-        self.proc = spawn(["mpv", *self.ARGS, f"--input-ipc-server={self.socket}", *([file] if file else [])],
+        self.proc = spawn(["mpv", *self.ARGS, *extra, f"--input-ipc-server={self.socket}", *([file] if file else [])],
                           env=env, name=name,
                           stderr=open(os.path.join(tmp, name + ".log"), "w"))
         wait_for(lambda: self.proc.poll() is not None or os.path.exists(self.socket), "mpv to listen", 15)
