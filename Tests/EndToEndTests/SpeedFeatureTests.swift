@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WDFTestSupport
 
 /// Speed with the pitch kept and skip silence, as heard on the recorded sink: positions in
 /// episode time, chapters and skip rules where they belong, silences shortened, tones whole.

@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 import WDFCore
+import WDFTestSupport
 
 @Suite("Listening store (speed, skip silence, time saved)")
 struct ListeningStoreTests {
@@ -11,7 +12,7 @@ struct ListeningStoreTests {
     }
 
     @Test func theListenersChoicesOutliveTheDaemon() throws {
-        let dir = WDFCoreTests.temporaryDirectory("listening")
+        let dir = TemporaryDirectory.make("listening")
         let config = try config([("series_speed", .table([.init("Korean War", .float(1.3))]))])
         var store = ListeningStore(directory: dir)
         #expect(store.load() == nil)
@@ -53,7 +54,7 @@ struct ListeningStoreTests {
     }
 
     @Test func badValuesInTheFileAreDroppedWithASentence() throws {
-        let dir = WDFCoreTests.temporaryDirectory("listening")
+        let dir = TemporaryDirectory.make("listening")
         let text = #"{"version":1,"speed":9,"series_speeds":{"a":1.5,"b":"x","c":1.53},"silence":"loud","time_saved_total":-1}"#
         try FileSystem.writeAtomically(dir + "/listening.json", Array(text.utf8), durable: false)
         var store = ListeningStore(directory: dir)
@@ -65,7 +66,7 @@ struct ListeningStoreTests {
     }
 
     @Test func aDamagedFileIsMovedAside() throws {
-        let dir = WDFCoreTests.temporaryDirectory("listening")
+        let dir = TemporaryDirectory.make("listening")
         try FileSystem.writeAtomically(dir + "/listening.json", Array("{\"speed\":1.5,".utf8), durable: false)
         var store = ListeningStore(directory: dir)
         let loaded = store.load()
