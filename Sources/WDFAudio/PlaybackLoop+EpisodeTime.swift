@@ -27,6 +27,25 @@ extension PlaybackLoop {
         commitNext(transition, heardStream: heard)
     }
 
+    /// The queued file is being heard: it becomes the file in play, from the episode position
+    /// its first heard frame maps to.
+    func commitNext(_ transition: Transition, heardStream: Double) {
+        let ended = path ?? ""
+        let duration = durationSeconds ?? lastHeard
+        decoder = transition.decoder
+        path = transition.path
+        title = transition.title
+        sink.rename(title)
+        next = nil
+        segment = transition.segment
+        savedBefore = -Double(transition.droppedBase) / Double(transition.decoder.format.sampleRate)
+        let position = episodeSeconds(atStreamSeconds: heardStream)
+        lastHeard = position
+        lastChecked = position
+        events(.ended(path: ended, duration: duration))
+        events(.continued(status()))
+    }
+
     /// Episode time being heard now (through the chain's books); remembered in `lastHeard`. While
     /// the next file is written but not yet committed (`commitNextIfHeard`), the position stays at
     /// the end of this one.

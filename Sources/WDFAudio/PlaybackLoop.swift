@@ -6,12 +6,12 @@ import WDFDSP
 final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then handed to and used only by the playback thread
     let sink: any AudioSink
     private let decoderFactory: PlayerControl.DecoderFactory
-    private let events: @Sendable (PlayerEvent) -> Void
+    let events: @Sendable (PlayerEvent) -> Void
 
     var decoder: (any AudioDecoder)?
-    private var path: String?
+    var path: String?
     /// The episode's title, for the sound server's stream name.
-    private var title = ""
+    var title = ""
     var state: PlaybackState = .stopped
     /// Where the file in play begins in the chain's input (`fedFrames` counting, since the last
     /// open/flush), and the episode frame it begins at there.
@@ -22,7 +22,7 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
     private var boundaries: [Double] = []
     var lastHeard: Double = 0
     /// Heard position at the last boundary check (crossings are (lastChecked, now]).
-    private var lastChecked: Double = 0
+    var lastChecked: Double = 0
     var outputError: AudioError?
     /// Volume scale for fades (1 = normal); reapplied to every new stream.
     private var gain = 1.0
@@ -327,24 +327,6 @@ final class PlaybackLoop: @unchecked Sendable {  // @unchecked: created, then ha
                           segment: Segment(inputBase: fedFrames, startFrame: following.positionFrames),
                           droppedBase: chain?.shortener.droppedFrames ?? 0)
         return true
-    }
-
-    /// The queued file is being heard: it becomes the file in play.
-    func commitNext(_ transition: Transition, heardStream: Double) {
-        let ended = path ?? ""
-        let duration = durationSeconds ?? lastHeard
-        decoder = transition.decoder
-        path = transition.path
-        title = transition.title
-        sink.rename(title)
-        next = nil
-        segment = transition.segment
-        savedBefore = -Double(transition.droppedBase) / Double(transition.decoder.format.sampleRate)
-        let position = episodeSeconds(atStreamSeconds: heardStream)
-        lastHeard = position
-        lastChecked = position
-        events(.ended(path: ended, duration: duration))
-        events(.continued(status()))
     }
 
     private func checkBoundaries() {
