@@ -99,6 +99,21 @@ struct EngineSpeedTests {
         #expect(saved.speed(forSeries: "Another", config: config) == 3)
     }
 
+    @Test func aSpeedSetWhileStoppedIsTheNextEpisodes() throws {
+        let rig = EngineRig()
+        try rig.engine.listening.setSpeed(2.5, by: nil, config: rig.engine.config)
+        try rig.engine.listening.setSilence(.strong)
+        #expect(rig.engine.heardStatus().state == .stopped)
+        _ = try rig.engine.play(try rig.episode(EngineRig.tones), fromDemo: false, from: 0, restart: false)
+        let playing = rig.engine.heardStatus().processing
+        #expect(playing.speed == 2.5 && playing.silence == .strong)
+        rig.run(2, step: 0.02)
+        #expect(abs(rig.engine.heardStatus().position - 5) < 0.15)
+        // A bad value changes nothing.
+        #expect(throws: WireError.self) { try rig.engine.listening.setSpeed(.nan, by: nil, config: rig.engine.config) }
+        #expect(rig.engine.listening.speed == 2.5 && rig.engine.heardStatus().processing.speed == 2.5)
+    }
+
     @Test func skippingSilenceSavesTimeAndAddsItToTheTotal() throws {
         let rig = EngineRig(config: EngineRig.config { $0.skipSilence = .strong }, series: [Self.tonesSilences])
         _ = try rig.engine.play(try rig.episode(Self.tonesSilences), fromDemo: false, from: 0, restart: false)
