@@ -1,6 +1,8 @@
 import Testing
 import WDFAudio
 import WDFCore
+import WDFLibrary
+import WDFStore
 @testable import WDFDaemon
 
 /// Speed and skip silence in the engine: the real playback thread and decoder on a null sink and

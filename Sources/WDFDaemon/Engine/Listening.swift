@@ -1,5 +1,8 @@
 import WDFAudio
 import WDFCore
+import WDFLibrary
+import WDFPlatform
+import WDFStore
 
 /// Speed and skip silence for the engine: what each episode plays with (the listener's choice,
 /// kept in `ListeningStore`, else the config's), the changes the listener asks for, and the time

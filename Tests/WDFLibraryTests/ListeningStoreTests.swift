@@ -1,6 +1,8 @@
 import Glibc
 import Testing
 import WDFCore
+import WDFPlatform
+import WDFStore
 import WDFTestSupport
 
 @Suite("Listening store (speed, skip silence, time saved)")

@@ -1,3 +1,6 @@
+import WDFCore
+import WDFPlatform
+
 /// The listener's own speed and skip silence (set with `wdfctl speed` / `silence`), and the time
 /// skip silence saved in all, kept across restarts in `listening.json` in the state folder.
 ///
