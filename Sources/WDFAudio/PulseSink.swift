@@ -3,13 +3,11 @@ import WDFCore
 
 /// Playback through libpulse's asynchronous API: a threaded mainloop, one context, one stream.
 ///
-/// Owns every libpulse pointer; none leaves this file. All public methods take the mainloop lock,
+/// Owns the mainloop and the stream (the context is its `PulseContext`'s); no libpulse pointer
+/// leaves WDFAudio. All public methods take the mainloop lock,
 /// so they may be called from any one thread (the playback thread). Callbacks run on the
 /// mainloop's thread with the lock held and only record state, signal, and call `onWritable`.
-///
-/// Heard position: the server's read index minus the sink's latency is what is coming out of the
-/// speaker now. A flush moves the write index back to the read index, so the first newly written
-/// byte is heard when that time reaches the read index at the flush (`baseUsec`).
+/// Waits on the server go through `waits` (with a limit); the heard position is `position`'s sums.
 public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: state guarded by the pa mainloop lock
     public var onWritable: (@Sendable () -> Void)?
     /// Written by mainloop callbacks and by methods that hold the mainloop lock; read only with
@@ -30,10 +28,13 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
     }
 
     let mainloop: OpaquePointer
-    var context: OpaquePointer?
+    let connection: PulseContext
+    var context: OpaquePointer? { connection.context }
     var stream: OpaquePointer?
     private var drainOperation: OpaquePointer?
-    var format = AudioFormat(sampleRate: 44100, channels: 2)
+    var format: AudioFormat { position.format }
+    private var position = StreamPosition(format: AudioFormat(sampleRate: 44100, channels: 2))
+    let waits: MainloopWait
     /// Sink name (nil: the server's default) and volume from the config; changed by `configure`.
     var device: String?
     var volumePercent: Int
@@ -46,14 +47,10 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
     /// Set by the callbacks of `PulseSink+Output`.
     var queriedVolume: pa_volume_t?
     var operationSucceeded = false
-    var defaultSinkName: String?
+    var defaultSinkName: String? { connection.defaultSinkName }
     private let bufferSeconds: Double
-    /// Stream time (µs) at which the data written after the last flush starts to be heard.
-    private var baseUsec: UInt64 = 0
-    private var writtenBytes = 0
-    private let applicationName: String
     /// How the server names itself, read on connecting ("pulseaudio", "PulseAudio (on PipeWire 1.0.5)").
-    public internal(set) var serverName: String?
+    public var serverName: String? { connection.serverName }
 
     /// - Parameters:
     ///   - device: sink name, nil for the server default.
@@ -64,18 +61,23 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
             throw AudioError(.outputFailed, "Could not create the libpulse main loop.")
         }
         mainloop = ml
+        waits = MainloopWait(mainloop: ml)
         self.device = device.flatMap { $0.isEmpty ? nil : $0 }
         self.volumePercent = volumePercent
         self.bufferSeconds = bufferSeconds
-        self.applicationName = applicationName
+        connection = PulseContext(mainloop: ml, waits: waits, applicationName: applicationName)
         pa_threaded_mainloop_set_name(ml, "wdf-pulse")
+        connection.onLost = { [unowned self] in
+            lockedFailure = AudioError(.outputUnavailable, "Lost the connection to \(soundServer(serverName)).")
+            onWritable?()
+        }
         try checkPulse(pa_threaded_mainloop_start(ml), "pa_threaded_mainloop_start", context: nil)
     }
 
     deinit {
         pa_threaded_mainloop_lock(mainloop)
         dropStream()
-        dropContext()
+        connection.drop()
         pa_threaded_mainloop_unlock(mainloop)
         pa_threaded_mainloop_stop(mainloop)
         pa_threaded_mainloop_free(mainloop)
@@ -87,65 +89,16 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
         Unmanaged<PulseSink>.fromOpaque(userdata!).takeUnretainedValue()
     }
 
+    /// The deadline for an exchange starting now, and a wait (lock held) for the mainloop's next
+    /// signal until then: false once it has passed.
+    func answerDeadline() -> pa_usec_t { waits.deadline() }
+    func waitSignal(until deadline: pa_usec_t) -> Bool { waits.signal(until: deadline, context: context) }
+
     // MARK: connection
 
     /// Connects to the server if not connected. Called with the lock held.
     func ensureContext() throws(AudioError) {
-        if let ctx = context {
-            let state = pa_context_get_state(ctx)
-            if state == PA_CONTEXT_READY { return }
-            dropContext()
-        }
-        let props = pa_proplist_new()
-        defer { pa_proplist_free(props) }
-        pa_proplist_sets(props, "application.name", applicationName)
-        pa_proplist_sets(props, "application.id", "org.wdfplay")
-        pa_proplist_sets(props, "application.icon_name", "audio-x-generic")
-        guard let ctx = pa_context_new_with_proplist(pa_threaded_mainloop_get_api(mainloop), applicationName, props) else {
-            throw AudioError(.outputFailed, "Could not create a libpulse context.")
-        }
-        context = ctx
-        pa_context_set_state_callback(ctx, { _, userdata in
-            let sink = PulseSink.from(userdata)
-            sink.contextStateChanged()
-        }, unmanagedSelf)
-        try checkPulse(pa_context_connect(ctx, nil, PA_CONTEXT_NOAUTOSPAWN, nil), "pa_context_connect", context: ctx, server: serverName)
-        let deadline = answerDeadline()
-        while true {
-            let state = pa_context_get_state(ctx)
-            if state == PA_CONTEXT_READY { break }
-            if state == PA_CONTEXT_FAILED || state == PA_CONTEXT_TERMINATED {
-                let error = pulseError("pa_context_connect", context: ctx, server: serverName)
-                dropContext()
-                throw AudioError(.outputUnavailable, error.message)
-            }
-            if !waitSignal(until: deadline), pa_context_get_state(ctx) != PA_CONTEXT_READY {
-                let error = notAnswering("pa_context_connect")
-                dropContext()
-                throw error
-            }
-        }
-        lockedFailure = nil
-        readServerName(ctx)
-    }
-
-    private func contextStateChanged() {
-        guard let ctx = context else { return }
-        let state = pa_context_get_state(ctx)
-        if state == PA_CONTEXT_FAILED || state == PA_CONTEXT_TERMINATED {
-            lockedFailure = AudioError(.outputUnavailable, "Lost the connection to \(soundServer(serverName)).")
-            onWritable?()
-        }
-        pa_threaded_mainloop_signal(mainloop, 0)
-    }
-
-    private func dropContext() {
-        if let ctx = context {
-            pa_context_set_state_callback(ctx, nil, nil)
-            pa_context_disconnect(ctx)
-            pa_context_unref(ctx)
-            context = nil
-        }
+        if try connection.ensure() { lockedFailure = nil }
     }
 
     private func dropStream() {
@@ -170,6 +123,13 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
         try ensureContext()
     }
 
+    /// True when the server answers: connects if there is no ready context.
+    public func serverIsReachable() -> Bool {
+        pa_threaded_mainloop_lock(mainloop)
+        defer { pa_threaded_mainloop_unlock(mainloop) }
+        return (try? ensureContext()) != nil
+    }
+
     // MARK: AudioSink
 
     public func open(format: AudioFormat, title: String) throws(AudioError) {
@@ -178,7 +138,7 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
         noteListenerVolume()
         dropStream()
         try ensureContext()
-        self.format = format
+        position = StreamPosition(format: format)
         var spec = pa_sample_spec(format: PA_SAMPLE_S16LE, rate: UInt32(format.sampleRate), channels: UInt8(format.channels))
         guard pa_sample_spec_valid(&spec) != 0 else {
             throw AudioError(.outputFailed, "\(soundServer(serverName, capitalized: true)) cannot play \(format).")
@@ -188,7 +148,7 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
         let props = pa_proplist_new()
         defer { pa_proplist_free(props) }
         pa_proplist_sets(props, "media.role", "music")
-        let name = PulseSink.streamName(title)
+        let name = StreamNaming.streamName(title)
         pa_proplist_sets(props, "media.name", name)
         guard let s = pa_stream_new_with_proplist(context, name, &spec, &map, props) else {
             throw pulseError("pa_stream_new", context: context, server: serverName)
@@ -231,11 +191,9 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
             }
             if !waitSignal(until: deadline), pa_stream_get_state(s) != PA_STREAM_READY {
                 dropStream()
-                throw notAnswering("pa_stream_connect_playback")
+                throw MainloopWait.notAnswering("pa_stream_connect_playback", server: serverName)
             }
         }
-        baseUsec = 0
-        writtenBytes = 0
         lockedDrained = false
         lockedFailure = nil
     }
@@ -255,6 +213,18 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
         pa_threaded_mainloop_lock(mainloop)
         dropStream()
         pa_threaded_mainloop_unlock(mainloop)
+    }
+
+    /// The episode title as the stream's name; the old name stays if the server refuses.
+    public func rename(_ title: String) {
+        pa_threaded_mainloop_lock(mainloop)
+        defer { pa_threaded_mainloop_unlock(mainloop) }
+        guard let s = stream, lockedFailure == nil, pa_stream_get_state(s) == PA_STREAM_READY else { return }
+        let props = pa_proplist_new()
+        defer { pa_proplist_free(props) }
+        pa_proplist_sets(props, "media.name", StreamNaming.streamName(title))
+        try? wait(pa_stream_proplist_update(s, PA_UPDATE_REPLACE, props, PulseSink.operationDone, unmanagedSelf),
+                  "pa_stream_proplist_update")
     }
 
     /// The stream, or the error that explains why there is none. Lock held.
@@ -280,7 +250,7 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
         defer { pa_threaded_mainloop_unlock(mainloop) }
         let s = try liveStream()
         try checkPulse(pa_stream_write(s, bytes.baseAddress, bytes.count, nil, 0, PA_SEEK_RELATIVE), "pa_stream_write", context: context, server: serverName)
-        writtenBytes += bytes.count
+        position.wrote(bytes.count)
         lockedDrained = false
     }
 
@@ -326,11 +296,8 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
         }
         try wait(pa_stream_flush(s, PulseSink.operationDone, unmanagedSelf), "pa_stream_flush")
         try wait(pa_stream_update_timing_info(s, PulseSink.operationDone, unmanagedSelf), "pa_stream_update_timing_info")
-        if let info = pa_stream_get_timing_info(s) {
-            let readIndex = max(0, info.pointee.read_index)
-            baseUsec = pa_bytes_to_usec(UInt64(readIndex), pa_stream_get_sample_spec(s))
-        }
-        writtenBytes = 0
+        let readIndex = pa_stream_get_timing_info(s).map { UInt64(max(0, $0.pointee.read_index)) }
+        position.restart(atUsec: readIndex.map { pa_bytes_to_usec($0, pa_stream_get_sample_spec(s)) } ?? position.baseUsec)
         lockedDrained = false
     }
 
@@ -365,15 +332,13 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
         guard let info = pa_stream_get_timing_info(s) else { return 0 }
         // The byte at the read index leaves the sink after the sink's own latency.
         let readUsec = Double(pa_bytes_to_usec(UInt64(max(0, info.pointee.read_index)), pa_stream_get_sample_spec(s)))
-        let heardUsec = readUsec - Double(info.pointee.sink_usec) - Double(baseUsec)
-        let heard = max(0, heardUsec / 1_000_000)
-        return min(heard, Double(writtenBytes) / Double(format.bytesPerSecond))
+        return position.heardSeconds(readUsec: readUsec, sinkUsec: Double(info.pointee.sink_usec))
     }
 
     public var writtenSeconds: Double {
         pa_threaded_mainloop_lock(mainloop)
         defer { pa_threaded_mainloop_unlock(mainloop) }
-        return Double(writtenBytes) / Double(format.bytesPerSecond)
+        return position.writtenSeconds
     }
 
     // MARK: operations
@@ -387,20 +352,13 @@ public final class PulseSink: AudioSink, @unchecked Sendable {  // @unchecked: s
     func wait(_ op: OpaquePointer?, _ call: StaticString) throws(AudioError) {
         guard let op else { throw pulseError(call, context: context, server: serverName) }
         defer { pa_operation_unref(op) }
-        let deadline = answerDeadline()
-        while pa_operation_get_state(op) == PA_OPERATION_RUNNING {
-            if let lockedFailure {
-                pa_operation_cancel(op)
-                throw lockedFailure
-            }
-            if !waitSignal(until: deadline), pa_operation_get_state(op) == PA_OPERATION_RUNNING {
-                pa_operation_cancel(op)
-                // Gone as far as playing goes: what follows fails at once, and output recovery
-                // takes over (it tries again on the daemon's timer).
-                lockedFailure = notAnswering(call)
-                throw notAnswering(call)
-            }
-        }
+        if waits.finish(op, context: context, while: { lockedFailure == nil }) { return }
+        if let lockedFailure { throw lockedFailure }
+        // Gone as far as playing goes: what follows fails at once, and output recovery takes
+        // over (it tries again on the daemon's timer).
+        let error = MainloopWait.notAnswering(call, server: serverName)
+        lockedFailure = error
+        throw error
     }
 }
 
