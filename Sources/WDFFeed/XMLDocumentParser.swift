@@ -250,7 +250,7 @@ struct XMLDocumentParser {
                 k += 1
             }
             guard digits > 0, k < end, b[k] == UInt8(ascii: ";") else { return nil }
-            return (ShowNotesText.numericEntity(code), k + 1)
+            return (HTMLEntity.numericEntity(code), k + 1)
         }
         let nameStart = k
         while k < limit, (b[k] >= 0x61 && b[k] <= 0x7A) || (b[k] >= 0x41 && b[k] <= 0x5A) || (b[k] >= 0x30 && b[k] <= 0x39) { k += 1 }
@@ -262,7 +262,7 @@ struct XMLDocumentParser {
         case "gt": return (">", k + 1)
         case "quot": return ("\"", k + 1)
         case "apos": return ("'", k + 1)
-        default: return ShowNotesText.namedEntity(name).map { ($0, k + 1) }
+        default: return HTMLEntity.namedEntity(name).map { ($0, k + 1) }
         }
     }
 

@@ -113,7 +113,7 @@ public enum XMLReader {
                 if byte < 0x80 {
                     bytes.append(byte)
                 } else {
-                    let scalar = byte < 0xA0 ? ShowNotesText.windows1252[Int(byte - 0x80)] : Unicode.Scalar(byte)
+                    let scalar = byte < 0xA0 ? HTMLEntity.windows1252[Int(byte - 0x80)] : Unicode.Scalar(byte)
                     bytes.append(contentsOf: String(Character(scalar)).utf8)
                 }
             }

@@ -31,7 +31,7 @@ extension ShowNotesText {
                 let s = scalars[i]
                 if s == "<", let next = markup(at: i) {
                     i = next
-                } else if s == "&", let (decoded, next) = ShowNotesText.entity(in: scalars, at: i) {
+                } else if s == "&", let (decoded, next) = HTMLEntity.entity(in: scalars, at: i) {
                     switch decoded {
                     case "\u{AD}": break
                     case "\u{A0}": text(" ", literal: true)

@@ -39,7 +39,7 @@ public enum ShowNotesText {
         var i = 0
         while i < scalars.count {
             let s = scalars[i]
-            if s == "&", let (decoded, next) = entity(in: scalars, at: i) {
+            if s == "&", let (decoded, next) = HTMLEntity.entity(in: scalars, at: i) {
                 if decoded == "\u{AD}" { i = next; continue }
                 out.append(decoded == "\u{A0}" ? " " : decoded)
                 i = next
@@ -105,7 +105,7 @@ public enum ShowNotesText {
         var out = String.UnicodeScalarView()
         var i = 0
         while i < scalars.count {
-            if scalars[i] == "&", let (decoded, next) = entity(in: scalars, at: i) {
+            if scalars[i] == "&", let (decoded, next) = HTMLEntity.entity(in: scalars, at: i) {
                 out.append(decoded)
                 i = next
             } else {

@@ -31,7 +31,7 @@ struct Follow: ParsableCommand {
                 connectedOnce = true
                 waitingSaid = false
                 delay = 0.1
-                emit(json: .object([("event", "status"), ("data", status)]), text: StatusView.stateLine(typed))
+                emit(json: .object([("event", "status"), ("data", status)]), text: FollowLine.stateLine(typed))
                 client.disableTimeout()
                 while true {
                     let message = try client.receive()
@@ -39,10 +39,10 @@ struct Follow: ParsableCommand {
                     // cannot read is shown by its name.
                     guard case let .event(event)? = try? Message(json: message) else {
                         guard let name = message["event"]?.stringValue else { continue }
-                        emit(json: message, text: StatusView.eventLine(.other(name, .null)))
+                        emit(json: message, text: FollowLine.eventLine(.other(name, .null)))
                         continue
                     }
-                    emit(json: message, text: StatusView.eventLine(event))
+                    emit(json: message, text: FollowLine.eventLine(event))
                 }
             } catch {
                 switch error {
@@ -68,7 +68,7 @@ struct Follow: ParsableCommand {
 
     private func emit(json: JSON, text: String) {
         let line = connection.json ? json.serialized : text
-        TerminalText.print(timestamps && !connection.json ? StatusView.timeOfDay() + " " + line : line)
+        TerminalText.print(timestamps && !connection.json ? FollowLine.timeOfDay() + " " + line : line)
         StandardOutput.check()
     }
 }

@@ -37,8 +37,8 @@ struct StatusFormatTests {
 
     @Test func theChaptersEventCountsBookmarksApart() {
         // `mark` and `unmark` change the bookmark count, never the chapter count (bookmarks are ★N).
-        #expect(StatusView.eventLine(.chapters(BookmarkCounts(chapters: 5, bookmarks: 3))) == "chapters 5 chapters, 3 bookmarks")
-        #expect(StatusView.eventLine(.chapters(BookmarkCounts(chapters: 1, bookmarks: 1))) == "chapters 1 chapter, 1 bookmark")
-        #expect(StatusView.eventLine(.chapters(BookmarkCounts(chapters: 0, bookmarks: 0))) == "chapters 0 chapters, 0 bookmarks")
+        #expect(FollowLine.eventLine(.chapters(BookmarkCounts(chapters: 5, bookmarks: 3))) == "chapters 5 chapters, 3 bookmarks")
+        #expect(FollowLine.eventLine(.chapters(BookmarkCounts(chapters: 1, bookmarks: 1))) == "chapters 1 chapter, 1 bookmark")
+        #expect(FollowLine.eventLine(.chapters(BookmarkCounts(chapters: 0, bookmarks: 0))) == "chapters 0 chapters, 0 bookmarks")
     }
 }

@@ -82,8 +82,8 @@ struct ShowNotesTextTests {
         #expect(ShowNotesText.plain("Fish &amp; Chips &ndash; &quot;tasty&quot; &#8217;&#x2019; caf&eacute; &Uuml; &bogus; AT&T &#150; &#0;")
             == "Fish & Chips – \"tasty\" ’’ café Ü &bogus; AT&T – \u{FFFD}")
         #expect(ShowNotesText.plain("<p>&lt;b&gt; is a tag&nbsp;&nbsp;here</p>") == "<b> is a tag  here")
-        #expect(ShowNotesText.namedEntity("eacute") == "é")
-        #expect(ShowNotesText.namedEntity("nosuch") == nil)
+        #expect(HTMLEntity.namedEntity("eacute") == "é")
+        #expect(HTMLEntity.namedEntity("nosuch") == nil)
     }
 
     @Test func scriptStyleAndCommentsVanish() {

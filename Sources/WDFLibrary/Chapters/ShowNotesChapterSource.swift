@@ -142,7 +142,7 @@ public struct ShowNotesChapterSource: ChapterSource {
             if scalar == "<", let (end, breaksLine) = tag(in: scalars, at: i) {
                 if breaksLine { out.append("\n") }
                 i = end
-            } else if scalar == "&", let (decoded, end) = ShowNotesText.entity(in: scalars, at: i) {
+            } else if scalar == "&", let (decoded, end) = HTMLEntity.entity(in: scalars, at: i) {
                 out.append(decoded)
                 i = end
             } else {

@@ -2,8 +2,9 @@ import Glibc
 import WDFCore
 import WDFProtocol
 
-/// The lines of `wdfctl follow`: one per event, the event's name first, then what it says.
-extension StatusView {
+/// The lines of `wdfctl follow`: one per event, the event's name first, then what it says (its
+/// phrases for chapters and the sleep timer are `StatusView`'s, as `status` prints them).
+public enum FollowLine {
     /// `state playing 0:21 Korean War #6: … — chapter 3/5 "Stalin watches"`, also the first line
     /// `follow` prints (the state when it started).
     public static func stateLine(_ status: PlaybackStatus) -> String {
@@ -13,7 +14,7 @@ extension StatusView {
             return line
         }
         var line = "state \(status.state.rawValue) \(TimeFormat.clock(status.position)) \(episode.title)"
-        if let chapter = chapterPhrase(status) { line += " — " + chapter }
+        if let chapter = StatusView.chapterPhrase(status) { line += " — " + chapter }
         return line
     }
 
@@ -23,9 +24,9 @@ extension StatusView {
         case let .state(status):
             return stateLine(status)
         case let .seek(status):
-            return "seek \(TimeFormat.clock(status.position))" + (chapterPhrase(status).map { " — " + $0 } ?? "")
+            return "seek \(TimeFormat.clock(status.position))" + (StatusView.chapterPhrase(status).map { " — " + $0 } ?? "")
         case let .chapter(status):
-            return "chapter \(TimeFormat.clock(status.position)) " + (chapterPhrase(status).map { String($0.dropFirst("chapter ".count)) } ?? "none")
+            return "chapter \(TimeFormat.clock(status.position)) " + (StatusView.chapterPhrase(status).map { String($0.dropFirst("chapter ".count)) } ?? "none")
         case let .end(episode):
             return "end \(episode?.title ?? "?")"
         case let .outputLost(status):
@@ -39,7 +40,7 @@ extension StatusView {
             let bookmarks = counts.bookmarks
             return "chapters \(chapters) chapter\(chapters == 1 ? "" : "s"), \(bookmarks) bookmark\(bookmarks == 1 ? "" : "s")"
         case let .sleep(state):
-            var line = "sleep " + String(sleepLine(state).dropFirst("sleep: ".count))
+            var line = "sleep " + String(StatusView.sleepLine(state).dropFirst("sleep: ".count))
             if let at = state.pausedAt { line += ", paused at \(TimeFormat.clock(at))" }
             return line
         case let .other(name, _):

@@ -1,9 +1,8 @@
 import WDFCore
 
-/// HTML character references, as show notes use them.
-extension ShowNotesText {
-    // MARK: entities
-
+/// HTML character references, as show notes (and feeds' text) use them: the named ones in common
+/// use, numeric ones with browsers' Windows-1252 reading of 128–159.
+public enum HTMLEntity {
     /// The character of a named HTML entity (`"eacute"` → "é"), for the common ones.
     public static func namedEntity(_ name: String) -> Unicode.Scalar? {
         namedEntities[name]
