@@ -71,11 +71,15 @@ public final class MPRISService {
     public init(player: any MPRISPlayer, options: Options = Options(), log: LogSink? = nil) {
         self.player = player
         self.options = options
-        self.log = log ?? MPRISService.writeLog
+        let log = log ?? MPRISService.writeLog
+        self.log = log
         self.interfaces = MPRISInterfaces.all(options)
+        self.object = MPRISObject(player: player, options: options, log: log)
     }
 
     let interfaces: [BusInterface]
+    /// What the bus calls (held here: the bus's table holds it weakly).
+    private let object: MPRISObject
 
     private static func writeLog(_ level: Log.Level, _ message: String) {
         let log = Log("wdf.mpris")
@@ -109,7 +113,7 @@ public final class MPRISService {
         do throws(MPRISError) {
             // Again: without the old server's guid, or a bus that came back (a new guid) is refused.
             let opened = try BusConnection(address: quietly ? options.address.map(MPRISService.withoutGUID) : options.address)
-            try opened.add(object: MPRISService.objectPath, interfaces: interfaces, handler: self)
+            try opened.add(object: MPRISService.objectPath, interfaces: interfaces, handler: object)
             try opened.requestName(MPRISService.busName) { [weak self] answer in self?.named(MPRISService.busName, answer) }
             connection = opened
             announced = player.mprisState

@@ -42,7 +42,7 @@ struct WDFPlayConfig: ParsableCommand {
         }
         let config: Config
         do {
-            config = try Config.load(path: path)
+            config = try ConfigFile.load(path: path)
         } catch {
             printError(error.description)
             throw ExitCode(1)

@@ -43,7 +43,7 @@ struct FeedContext {
         paths = XDGPaths(environment: environment)
         configPath = Config.defaultPath(environment: environment)
         do {
-            config = try Config.load(path: configPath)
+            config = try ConfigFile.load(path: configPath)
         } catch {
             fail(error.description)
         }

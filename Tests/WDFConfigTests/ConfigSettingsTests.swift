@@ -85,7 +85,7 @@ struct ConfigSettingsTests {
             pairs = pairs.map { $0.0 == key ? (key, bad) : $0 }
             #expect(Config(json: .object(pairs)) == nil, "\(key) = \(bad)")
             let toml = "\(key) = \(ConfigValue(json: bad)?.tomlLiteral ?? "")\n"
-            #expect(throws: ConfigError.self, "\(toml)") { try Config.parse(toml, path: "/c.toml", home: "/home/u") }
+            #expect(throws: ConfigError.self, "\(toml)") { try ConfigFile.parse(toml, path: "/c.toml", home: "/home/u") }
         }
     }
 

@@ -10,7 +10,7 @@ private let home = "/home/u"
 private let path = "/home/u/.config/wdfplay/config.toml"
 
 private func parse(_ text: String) throws(ConfigError) -> Config {
-    try Config.parse(text, path: path, home: home)
+    try ConfigFile.parse(text, path: path, home: home)
 }
 
 /// The error `text` produces (nil when it parses).
@@ -80,9 +80,9 @@ struct ConfigValueTests {
 
     @Test func missingFileMeansDefaults() throws {
         try TemporaryDirectory.with("config") { directory throws in
-            #expect(try Config.load(path: directory + "/config.toml", home: home) == Config.defaults(home: home))
+            #expect(try ConfigFile.load(path: directory + "/config.toml", home: home) == Config.defaults(home: home))
             // A missing directory on the way is the same as a missing file.
-            #expect(try Config.load(path: directory + "/wdfplay/config.toml", home: home) == Config.defaults(home: home))
+            #expect(try ConfigFile.load(path: directory + "/wdfplay/config.toml", home: home) == Config.defaults(home: home))
         }
     }
 
@@ -132,7 +132,7 @@ struct ConfigValueTests {
     @Test func tildeExpansion() throws {
         #expect(try parse(#"library = "~/Music/WDF""#).library == "/home/u/Music/WDF")
         #expect(try parse(#"library = "~""#).library == "/home/u")
-        #expect(try Config.parse(#"library = "~/x""#, path: path, home: "/root/").library == "/root/x")
+        #expect(try ConfigFile.parse(#"library = "~/x""#, path: path, home: "/root/").library == "/root/x")
         #expect(try parse(#"library = "/data/~/x""#).library == "/data/~/x")
         #expect(Config.expandingTilde("~/a", home: "/h") == "/h/a")
         #expect(Config.expandingTilde("~a", home: "/h") == "~a")
@@ -217,7 +217,7 @@ struct ConfigValueTests {
         try TemporaryDirectory.with("config") { directory throws in
             let file = directory + "/config.toml"
             try writeFile(file, Array("volume = 42\nlibrary = \"~/wdf\"\n".utf8))
-            let config = try Config.load(path: file, home: home)
+            let config = try ConfigFile.load(path: file, home: home)
             #expect(config.volume == 42)
             #expect(config.library == "/home/u/wdf")
         }
@@ -229,7 +229,7 @@ struct ConfigValueTests {
 @Suite("Config: Config/config.toml")
 struct DocumentedConfigTests {
     @Test func parsesToExactlyTheDefaults() throws {
-        #expect(try Config.load(path: documentedConfigPath()) == Config.defaults)
+        #expect(try ConfigFile.load(path: documentedConfigPath()) == Config.defaults)
     }
 
     @Test func uncommentedSettingsAreTheDefaults() throws {
@@ -250,7 +250,7 @@ struct DocumentedConfigTests {
         // Every key is documented exactly once, in the order of `Config.keys`.
         #expect(uncommented == Config.keys)
 
-        let config = try Config.parse(lines.joined(separator: "\n"), path: documentedConfigPath())
+        let config = try ConfigFile.parse(lines.joined(separator: "\n"), path: documentedConfigPath())
         var expected = Config.defaults
         expected.libraryIsDefault = false  // the file now sets `library` explicitly
         #expect(config == expected)
@@ -471,7 +471,7 @@ struct ConfigErrorTests {
 struct UnreadableConfigTests {
     @Test func directory() throws {
         try TemporaryDirectory.with("config") { directory throws in
-            let error = try #require(throws: ConfigError.self) { try Config.load(path: directory, home: home) }
+            let error = try #require(throws: ConfigError.self) { try ConfigFile.load(path: directory, home: home) }
             #expect(error.description == "\(directory): is a directory, not a configuration file")
             #expect(error.line == nil && error.key == nil)
         }
@@ -481,7 +481,7 @@ struct UnreadableConfigTests {
         try TemporaryDirectory.with("config") { directory throws in
             try writeFile(directory + "/wdfplay", [])
             let file = directory + "/wdfplay/config.toml"
-            let error = try #require(throws: ConfigError.self) { try Config.load(path: file, home: home) }
+            let error = try #require(throws: ConfigError.self) { try ConfigFile.load(path: file, home: home) }
             #expect(error.description == "\(file): cannot read the configuration file: Not a directory")
         }
     }
@@ -491,7 +491,7 @@ struct UnreadableConfigTests {
         try TemporaryDirectory.with("config") { directory throws in
             let file = directory + "/config.toml"
             try writeFile(file, Array("volume = 1\n".utf8), mode: 0)
-            let error = try #require(throws: ConfigError.self) { try Config.load(path: file, home: home) }
+            let error = try #require(throws: ConfigError.self) { try ConfigFile.load(path: file, home: home) }
             #expect(error.description == "\(file): cannot read the configuration file: Permission denied")
         }
     }
@@ -502,7 +502,7 @@ struct UnreadableConfigTests {
             let inner = directory + "/locked"
             try #require(mkdir(inner, 0) == 0)
             let file = inner + "/config.toml"
-            let error = try #require(throws: ConfigError.self) { try Config.load(path: file, home: home) }
+            let error = try #require(throws: ConfigError.self) { try ConfigFile.load(path: file, home: home) }
             #expect(error.description == "\(file): cannot read the configuration file: Permission denied")
         }
     }
@@ -511,7 +511,7 @@ struct UnreadableConfigTests {
         try TemporaryDirectory.with("config") { directory throws in
             let file = directory + "/config.toml"
             try #require(mkfifo(file, 0o600) == 0)
-            let error = try #require(throws: ConfigError.self) { try Config.load(path: file, home: home) }
+            let error = try #require(throws: ConfigError.self) { try ConfigFile.load(path: file, home: home) }
             #expect(error.description == "\(file): is not a regular file")
         }
     }
@@ -520,7 +520,7 @@ struct UnreadableConfigTests {
         try TemporaryDirectory.with("config") { directory throws in
             let file = directory + "/config.toml"
             try writeFile(file, Array("volume = 1\n\nseries = \"".utf8) + [0xFF, 0xFE] + Array("\"\n".utf8))
-            let error = try #require(throws: ConfigError.self) { try Config.load(path: file, home: home) }
+            let error = try #require(throws: ConfigError.self) { try ConfigFile.load(path: file, home: home) }
             #expect(error.description == "\(file):3: is not valid UTF-8 text")
         }
     }
@@ -529,13 +529,13 @@ struct UnreadableConfigTests {
         try TemporaryDirectory.with("config") { directory throws in
             let file = directory + "/config.toml"
             try writeFile(file, [UInt8](repeating: UInt8(ascii: "#"), count: (1 << 20) + 1))
-            let error = try #require(throws: ConfigError.self) { try Config.load(path: file, home: home) }
+            let error = try #require(throws: ConfigError.self) { try ConfigFile.load(path: file, home: home) }
             #expect(error.description == "\(file): is too large for a configuration file (over 1 MiB)")
         }
     }
 
     @Test func emptyPath() throws {
-        let error = try #require(throws: ConfigError.self) { try Config.load(path: "", home: home) }
+        let error = try #require(throws: ConfigError.self) { try ConfigFile.load(path: "", home: home) }
         #expect(error.message == "no configuration file path given")
     }
 }

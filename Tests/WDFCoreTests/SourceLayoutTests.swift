@@ -7,7 +7,7 @@ import Testing
     static let maximumLines = 400
     /// Types still spread wider while their owners split them (issue 13); each entry must still
     /// be spread, so the list only shrinks.
-    static let stillSpread: Set<String> = ["MPRISService", "Config", "ConfigValue", "JSON", "ID3Tag"]
+    static let stillSpread: Set<String> = ["JSON", "ID3Tag"]
 
     static var sources: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -13,21 +13,21 @@ final class MPRISRulesTests: XCTestCase {
     }
 
     func testSeekTargetNeverTraps() {
-        XCTAssertEqual(MPRISService.seekTarget(position: 100, offset: 10_000_000, duration: 1800), 110)
-        XCTAssertEqual(MPRISService.seekTarget(position: 100, offset: .min, duration: 1800), 0)
-        XCTAssertEqual(MPRISService.seekTarget(position: 100, offset: .max, duration: 1800), 1800)
-        XCTAssertEqual(MPRISService.seekTarget(position: .nan, offset: 5_000_000, duration: nil), 5)
-        XCTAssertEqual(MPRISService.seekTarget(position: .infinity, offset: .max, duration: .nan), 10_000_000)
+        XCTAssertEqual(MPRISObject.seekTarget(position: 100, offset: 10_000_000, duration: 1800), 110)
+        XCTAssertEqual(MPRISObject.seekTarget(position: 100, offset: .min, duration: 1800), 0)
+        XCTAssertEqual(MPRISObject.seekTarget(position: 100, offset: .max, duration: 1800), 1800)
+        XCTAssertEqual(MPRISObject.seekTarget(position: .nan, offset: 5_000_000, duration: nil), 5)
+        XCTAssertEqual(MPRISObject.seekTarget(position: .infinity, offset: .max, duration: .nan), 10_000_000)
     }
 
     func testSetPositionRules() {
         let track = TestPlayer.track
         let id = MPRISMetadata.trackID(track)
-        XCTAssertEqual(MPRISService.position(600_000_000, trackID: id, in: track), 600)
-        XCTAssertNil(MPRISService.position(600_000_000, trackID: MPRISMetadata.noTrack, in: track))
-        XCTAssertNil(MPRISService.position(-1, trackID: id, in: track))
-        XCTAssertNil(MPRISService.position(.max, trackID: id, in: track))
-        XCTAssertNil(MPRISService.position(0, trackID: id, in: nil))
+        XCTAssertEqual(MPRISObject.position(600_000_000, trackID: id, in: track), 600)
+        XCTAssertNil(MPRISObject.position(600_000_000, trackID: MPRISMetadata.noTrack, in: track))
+        XCTAssertNil(MPRISObject.position(-1, trackID: id, in: track))
+        XCTAssertNil(MPRISObject.position(.max, trackID: id, in: track))
+        XCTAssertNil(MPRISObject.position(0, trackID: id, in: nil))
     }
 
     func testTrackIDIsAValidObjectPathForAnyKey() {
@@ -60,15 +60,15 @@ final class MPRISRulesTests: XCTestCase {
     }
 
     func testVolumeAndRateChecks() throws {
-        XCTAssertEqual(try MPRISService.volume(-3, maximum: 1.5), 0)
-        XCTAssertEqual(try MPRISService.volume(9, maximum: 1.5), 1.5)
-        XCTAssertThrowsError(try MPRISService.volume(.nan, maximum: 1.5))
-        XCTAssertThrowsError(try MPRISService.volume(.infinity, maximum: 1.5))
+        XCTAssertEqual(try MPRISObject.volume(-3, maximum: 1.5), 0)
+        XCTAssertEqual(try MPRISObject.volume(9, maximum: 1.5), 1.5)
+        XCTAssertThrowsError(try MPRISObject.volume(.nan, maximum: 1.5))
+        XCTAssertThrowsError(try MPRISObject.volume(.infinity, maximum: 1.5))
         let state = MPRISState(minimumRate: 0.5, maximumRate: 3)
-        XCTAssertEqual(try MPRISService.rate(2, in: state), 2)
-        XCTAssertNil(try MPRISService.rate(0, in: state))
-        XCTAssertThrowsError(try MPRISService.rate(0.25, in: state))
-        XCTAssertThrowsError(try MPRISService.rate(-.infinity, in: state))
+        XCTAssertEqual(try MPRISObject.rate(2, in: state), 2)
+        XCTAssertNil(try MPRISObject.rate(0, in: state))
+        XCTAssertThrowsError(try MPRISObject.rate(0.25, in: state))
+        XCTAssertThrowsError(try MPRISObject.rate(-.infinity, in: state))
     }
 
     func testChangesNameOnlyWhatDiffers() {

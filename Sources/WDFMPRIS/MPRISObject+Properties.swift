@@ -1,7 +1,7 @@
 import WDFCore
 
 /// Property values, read from the player when a client asks; `Volume` and `Rate` can be set.
-extension MPRISService {
+extension MPRISObject {
     func get(interface: String, property: String, reply: BusMessage) throws(MPRISError) {
         try reply.append(value(of: property, interface: interface))
     }
@@ -21,11 +21,11 @@ extension MPRISService {
         let state = player.mprisState
         switch property {
         case "PlaybackStatus": return .string(state.playback.rawValue)
-        case "Rate": return .double(MPRISService.finite(state.rate, else: 1))
-        case "MinimumRate": return .double(MPRISService.finite(state.minimumRate, else: 1))
-        case "MaximumRate": return .double(MPRISService.finite(state.maximumRate, else: 1))
+        case "Rate": return .double(MPRISObject.finite(state.rate, else: 1))
+        case "MinimumRate": return .double(MPRISObject.finite(state.minimumRate, else: 1))
+        case "MaximumRate": return .double(MPRISObject.finite(state.maximumRate, else: 1))
         case "Metadata": return .dictionary(MPRISMetadata.entries(state.track))
-        case "Volume": return .double(max(0, MPRISService.finite(state.volume, else: 1)))
+        case "Volume": return .double(max(0, MPRISObject.finite(state.volume, else: 1)))
         case "Position": return .int64(MPRISMetadata.microseconds(player.mprisPosition) ?? 0)
         case "CanGoNext": return .bool(state.canGoNext)
         case "CanGoPrevious": return .bool(state.canGoPrevious)
@@ -41,9 +41,9 @@ extension MPRISService {
         let number = try value.readDouble()
         let state = player.mprisState
         switch property {
-        case "Volume": try player.perform(.setVolume(try MPRISService.volume(number, maximum: state.maximumVolume)))
+        case "Volume": try player.perform(.setVolume(try MPRISObject.volume(number, maximum: state.maximumVolume)))
         case "Rate":
-            guard let rate = try MPRISService.rate(number, in: state) else {
+            guard let rate = try MPRISObject.rate(number, in: state) else {
                 if state.canPause { try player.perform(.pause) }  // Rate 0: "act as though Pause was called"
                 return
             }

@@ -1,9 +1,22 @@
 import WDFCore
 
+/// The object the bus sees at `/org/mpris/MediaPlayer2`: its methods and (in `+Properties`) its
+/// properties, answered from the player. `MPRISService` owns it and the connection it is added to.
+///
 /// The methods, with the rules of the MPRIS specification applied before the player sees them:
 /// what the player cannot do now (`CanPlay` false …) has no effect; `Seek` is clamped to the
 /// track; `SetPosition` for another track or outside it is ignored; `OpenUri` takes `file://` only.
-extension MPRISService: BusObjectHandler {
+final class MPRISObject: BusObjectHandler {
+    let player: any MPRISPlayer
+    let options: MPRISService.Options
+    let log: MPRISService.LogSink
+
+    init(player: any MPRISPlayer, options: MPRISService.Options, log: @escaping MPRISService.LogSink) {
+        self.player = player
+        self.options = options
+        self.log = log
+    }
+
     /// The longest track id taken from a caller (ours are 36 bytes).
     static let maximumTrackIDBytes = 256
 
@@ -29,13 +42,13 @@ extension MPRISService: BusObjectHandler {
         case "Seek":
             let offset = try message.readInt64()
             guard state.canSeek else { return }
-            let target = MPRISService.seekTarget(position: player.mprisPosition, offset: offset,
+            let target = MPRISObject.seekTarget(position: player.mprisPosition, offset: offset,
                                                  duration: state.track?.duration)
             try player.perform(.seek(to: target))
         case "SetPosition":
-            let trackID = try message.readText("o", limit: MPRISService.maximumTrackIDBytes, what: "track id")
+            let trackID = try message.readText("o", limit: MPRISObject.maximumTrackIDBytes, what: "track id")
             let position = try message.readInt64()
-            guard state.canSeek, let seconds = MPRISService.position(position, trackID: trackID, in: state.track) else {
+            guard state.canSeek, let seconds = MPRISObject.position(position, trackID: trackID, in: state.track) else {
                 log(.debug, "SetPosition to \(position) µs in \(MPRISText.bounded(trackID, limit: 100)) ignored: not in the track in play.")
                 return
             }

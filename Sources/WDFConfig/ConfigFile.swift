@@ -3,7 +3,9 @@ import TOMLKit
 import WDFCore
 import WDFPlatform
 
-extension Config {
+/// The configuration file (TOML): read with a size limit, parsed, and each key checked through
+/// its setting; every problem is one `ConfigError` naming the file, line and key.
+public enum ConfigFile {
     /// Largest configuration file accepted.
     static let maximumFileSize = 1 << 20
 
@@ -43,10 +45,10 @@ extension Config {
         for name in keys {
             guard let tomlValue = table[name] else { continue }
             let location = locations[name]
-            let value = ConfigValue(toml: tomlValue)
+            let value = ConfigFile.value(tomlValue)
             let isKey: Bool
             do throws(ConfigProblem) {
-                isKey = try config.set(name, to: value, home: home ?? currentHome)
+                isKey = try config.set(name, to: value, home: home ?? Config.currentHome)
             } catch {
                 throw ConfigError(path: path, line: location?.line, key: name, message: error.message(key: name, value: value))
             }
@@ -194,5 +196,24 @@ extension Config {
 
     static func quoted(_ text: String) -> String {
         ConfigValue.quoted(text)
+    }
+
+    /// A TOML value as the settings read it. toml++ has already bounded the document's nesting.
+    static func value(_ value: TOMLValueConvertible) -> ConfigValue {
+        switch value.type {
+        case .string: return .string(value.string ?? "")
+        case .int: return value.int.map { .integer($0) } ?? .other("an integer")
+        case .double: return value.double.map { .float($0) } ?? .other("a number")
+        case .bool: return value.bool.map { .bool($0) } ?? .other("a boolean")
+        case .array: return .array(value.array.map { $0.map { ConfigFile.value($0) } } ?? [])
+        case .table:
+            let table = value.table
+            return .table(table.map { table in table.keys.sorted().compactMap { key in
+                table[key].map { ConfigValue.Entry(key, ConfigFile.value($0)) }
+            } } ?? [])
+        case .date: return .other("a date")
+        case .time: return .other("a time")
+        case .dateTime: return .other("a date-time")
+        }
     }
 }
