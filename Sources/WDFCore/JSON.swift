@@ -70,4 +70,6 @@ extension JSON {
     public init(_ value: String?) { self = value.map { .string($0) } ?? .null }
     public init(_ value: Double?) { self = value.map { .number($0) } ?? .null }
     public init(_ value: Int?) { self = value.map { .number(Double($0)) } ?? .null }
+    /// `.number` of a whole number (the protocol writers' counts and numbers).
+    public static func count(_ value: Int) -> JSON { .number(Double(value)) }
 }

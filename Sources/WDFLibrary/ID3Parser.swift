@@ -90,7 +90,7 @@ struct ID3Parser: Sendable {
             unsynchronisesAllFrames: header.version == 4 && header.isUnsynchronised)
         let wanted = header.version == 2 ? Self.wantedV22 : Self.wantedV23
         let frames = parser.frames(in: cursor.readRest(), limit: maximumFrames) { wanted[$0] }
-        tag.fill(from: frames, parser: parser)
+        ID3Parser.fill(&tag, from: frames, parser: parser)
         return tag
     }
 
@@ -239,25 +239,27 @@ struct ID3Parser: Sendable {
     }
 }
 
-extension ID3Tag {
-    /// Sets the fields from the selected frames (ids already mapped to their v2.3/v2.4 names).
-    fileprivate mutating func fill(from frames: [ID3Parser.Frame], parser: ID3Parser) {
+/// The tag's fields from its frames: which frame gives which field, and the text rules of the two
+/// that need reading (track number, v2.3 date).
+extension ID3Parser {
+    /// Sets `tag`'s fields from the selected frames (ids already mapped to their v2.3/v2.4 names).
+    fileprivate static func fill(_ tag: inout ID3Tag, from frames: [ID3Parser.Frame], parser: ID3Parser) {
         func text(_ id: String) -> String? {
             frames.lazy.filter { $0.id == id }.compactMap { ID3TextEncoding.textFrameValue($0.data) }.first
         }
-        title = text("TIT2")
-        album = text("TALB")
-        artist = text("TPE1")
-        trackNumber = text("TRCK").flatMap(Self.trackNumber(from:))
-        date = text("TDRC") ?? text("TYER").map { Self.date(year: $0, dayMonth: text("TDAT")) }
+        tag.title = text("TIT2")
+        tag.album = text("TALB")
+        tag.artist = text("TPE1")
+        tag.trackNumber = text("TRCK").flatMap(ID3Parser.trackNumber(from:))
+        tag.date = text("TDRC") ?? text("TYER").map { ID3Parser.date(year: $0, dayMonth: text("TDAT")) }
 
         let comments = frames.lazy.filter { $0.id == "COMM" }
             .compactMap { ID3TextEncoding.commentFrame($0.data) }
             .filter { $0.text != nil }
-        comment = (comments.first { $0.description.isEmpty } ?? comments.first { !$0.description.hasPrefix("iTun") })?.text
+        tag.comment = (comments.first { $0.description.isEmpty } ?? comments.first { !$0.description.hasPrefix("iTun") })?.text
 
         if parser.version >= 3 {
-            chapters = Self.chapters(
+            tag.chapters = ID3Tag.chapters(
                 chapterFrames: frames.lazy.filter { $0.id == "CHAP" }.prefix(ID3Parser.maximumChapters).map(\.data),
                 tableOfContentsFrames: frames.lazy.filter { $0.id == "CTOC" }.prefix(ID3Parser.maximumChapters).map(\.data),
                 parser: parser)

@@ -98,8 +98,3 @@ struct ObjectReader {
         return value
     }
 }
-
-extension JSON {
-    /// `.number` of a whole number (the writers' counts and numbers).
-    static func count(_ value: Int) -> JSON { .number(Double(value)) }
-}

@@ -5,9 +5,6 @@ import Testing
 /// over more than two files (its declaration and at most one `Type+Concern.swift`).
 @Suite struct SourceLayoutTests {
     static let maximumLines = 400
-    /// Types still spread wider while their owners split them (issue 13); each entry must still
-    /// be spread, so the list only shrinks.
-    static let stillSpread: Set<String> = ["JSON", "ID3Tag"]
 
     static var sources: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -56,11 +53,9 @@ import Testing
     @Test func noTypeOverMoreThanTwoFiles() throws {
         let spread = try Self.spread(try Self.files())
         #expect(spread.count > 100)
-        let wide = spread.filter { $0.value.count > 2 && !Self.stillSpread.contains($0.key) }
+        let wide = spread.filter { $0.value.count > 2 }
             .map { "\($0.key): \($0.value.sorted().joined(separator: ", "))" }
         #expect(wide.isEmpty, "give a cohesive part a type of its own:\n\(wide.sorted().joined(separator: "\n"))")
-        let mended = Self.stillSpread.filter { (spread[$0]?.count ?? 0) <= 2 }
-        #expect(mended.isEmpty, "no longer spread, take them off stillSpread: \(mended.sorted())")
     }
 
     /// The scanner sees a type spread over three files, and not one in two.
