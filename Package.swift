@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(name: "WDFPlatformTests", dependencies: ["WDFPlatform", "CLinux", "WDFTestSupport"]),
         .testTarget(name: "WDFLibraryTests", dependencies: ["WDFLibrary", "WDFStore", "WDFPlatform", "WDFTestSupport"]),
         .testTarget(name: "WDFConfigTests", dependencies: ["WDFConfig", "WDFTestSupport"]),
-        .testTarget(name: "WDFAudioTests", dependencies: ["WDFAudio"]),
+        .testTarget(name: "WDFAudioTests", dependencies: ["WDFAudio", "WDFCore", "WDFPlatform", "WDFDSP"]),
         .testTarget(name: "WDFDSPTests", dependencies: ["WDFCore", "WDFDSP"]),
         .testTarget(name: "WDFFeedTests", dependencies: ["WDFFeed", "WDFLibrary", "WDFStore", "WDFPlatform"]),
         .testTarget(name: "WDFNetTests", dependencies: ["WDFNet"]),

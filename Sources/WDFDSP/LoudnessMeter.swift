@@ -16,7 +16,9 @@ public final class LoudnessMeter {
         try DSPError.checkFormat(sampleRate: sampleRate, channels: channels)
         self.sampleRate = sampleRate
         self.channels = channels
-        let mode = Int32(EBUR128_MODE_I.rawValue | EBUR128_MODE_TRUE_PEAK.rawValue)
+        // The histogram keeps the meter's memory constant (one bin per 0.01 LU) whatever the
+        // length; without it libebur128 keeps every 400 ms block, 600 MB for a 115-day "episode".
+        let mode = Int32(EBUR128_MODE_I.rawValue | EBUR128_MODE_TRUE_PEAK.rawValue | EBUR128_MODE_HISTOGRAM.rawValue)
         guard let created = ebur128_init(UInt32(channels), UInt(sampleRate), mode) else {
             throw DSPError(.dspFailed, "libebur128 could not measure \(channels) channels at \(sampleRate) Hz.")
         }

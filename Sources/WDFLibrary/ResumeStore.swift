@@ -149,6 +149,16 @@ public struct ResumeStore: Sendable {
         return max(0, record.position - rewind)
     }
 
+    /// `startPosition(for:rewind:)` with the rewind growing with the time away (`ResumeRewind`):
+    /// `now` (seconds since the epoch) against the record's `updated`, the last time it was
+    /// heard. A record without that time (0, or later than `now`) rewinds `base`.
+    public func startPosition(for path: String, base: Double, now: Int) -> Double {
+        guard let record = records[path], record.updated > 0, now >= record.updated else {
+            return startPosition(for: path, rewind: ResumeRewind.seconds(away: 0, base: base))
+        }
+        return startPosition(for: path, rewind: ResumeRewind.seconds(away: Double(now - record.updated), base: base))
+    }
+
     /// Records a position. A change under 0.05 s is not worth a write, unless `exact` (a paused
     /// position: what the listener sees must be what is saved).
     public mutating func update(path: String, position: Double, duration: Double?, finished: Bool = false, exact: Bool = false) {
