@@ -36,4 +36,12 @@ public protocol AudioSink: AnyObject {
     var onWritable: (@Sendable () -> Void)? { get set }
     /// Non-nil once the sink lost its output (server gone); cleared by a successful `open`.
     var failure: AudioError? { get }
+    /// The volume in percent the stream has on the sound server now (one the listener set in a
+    /// mixer is adopted first), or with no stream the one the next stream starts at; nil for a
+    /// sink without a volume of its own. Unlike the rest, callable from any thread.
+    func volumePercent() -> Int?
+}
+
+extension AudioSink {
+    public func volumePercent() -> Int? { nil }
 }

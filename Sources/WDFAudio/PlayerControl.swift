@@ -26,11 +26,14 @@ public final class PlayerControl: @unchecked Sendable {  // @unchecked: all muta
     private var nextID: UInt64 = 1
     private var wakeRequested = false
     private var running = true
+    /// Only for `volumePercent`, which the sink answers from any thread under its own lock.
+    private let sink: any AudioSink & Sendable
 
     /// Starts the playback thread. `sink` is owned by that thread from now on.
     public init(sink: any AudioSink & Sendable,
                 decoderFactory: @escaping DecoderFactory = { path throws(AudioError) in try MP3Decoder(path: path) },
                 events: @escaping @Sendable (PlayerEvent) -> Void) {
+        self.sink = sink
         let loop = PlaybackLoop(sink: sink, decoderFactory: decoderFactory, events: events)
         sink.onWritable = { [weak self] in self?.wake() }
         startThread(name: "wdf-playback") { [self] in
@@ -90,6 +93,11 @@ public final class PlayerControl: @unchecked Sendable {  // @unchecked: all muta
     public func configureOutput(device: String?, volumePercent: Int) -> Result<PlayerStatus, AudioError> {
         send(.output(device: device, volumePercent: volumePercent))
     }
+
+    /// The output's volume in percent as the sound server has it (a volume the listener set in a
+    /// mixer is adopted by the sink and shown here); nil when the sink has none. Asked of the
+    /// sink directly (it locks itself), so it never waits behind the playback thread.
+    public func volumePercent() -> Int? { sink.volumePercent() }
 
     /// Stops the thread after closing decoder and sink.
     public func shutdown() { _ = send(.shutdown) }

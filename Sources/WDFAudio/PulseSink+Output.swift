@@ -50,6 +50,17 @@ extension PulseSink {
         if current != appliedVolume ?? pa_volume_t(PA_VOLUME_NORM) { listenerVolume = current }
     }
 
+    /// `AudioSink.volumePercent`: asks the server for the stream's volume (adopting one set in a
+    /// mixer, as `noteListenerVolume` does), then gives the base volume in percent of
+    /// `PA_VOLUME_NORM` (pavucontrol's numbers). Takes the mainloop lock itself.
+    public func volumePercent() -> Int? {
+        pa_threaded_mainloop_lock(mainloop)
+        defer { pa_threaded_mainloop_unlock(mainloop) }
+        noteListenerVolume()
+        guard let base = baseVolume else { return 100 }
+        return Int(((Double(base) * 100) / Double(PA_VOLUME_NORM)).rounded())
+    }
+
     /// The config's sink and volume, as changed by a reload: the open stream moves to the sink
     /// and takes the volume at once; later streams use both. A new `volumePercent` replaces a
     /// volume the listener set by hand (the file was changed on purpose). Throws when the sink

@@ -84,6 +84,20 @@ public enum CatalogView {
         return lines.joined(separator: "\n")
     }
 
+    /// "Loudness −23.4 LUFS (true peak −3.1 dBTP), levelled +7.4 dB".
+    public static func loudnessLine(_ l: LoudnessInfo) -> String {
+        func dB(_ value: Double, sign: Bool = false) -> String {
+            let tenths = (min(max(value, -999), 999) * 10).rounded()
+            let text = String(abs(tenths) / 10)
+            return (tenths < 0 ? "−" : (sign && tenths > 0 ? "+" : "")) + text
+        }
+        guard let lufs = l.lufs else { return "Loudness: silent (no gain)" }
+        var line = "Loudness \(dB(lufs)) LUFS"
+        if let peak = l.truePeak { line += " (true peak \(dB(peak)) dBTP)" }
+        line += l.levelling ? ", levelled \(dB(l.gain, sign: true)) dB" : ", not levelled (normalize = false)"
+        return line
+    }
+
     public static func info(_ page: EpisodePage, width: Int? = terminalWidth) -> String {
         let episode = page.episode
         var lines: [String] = []
@@ -101,6 +115,7 @@ public enum CatalogView {
             lines.append("not downloaded: \(url)")
         }
         if let problem = episode.problem { lines.append("! \(problem)") }
+        if let loudness = page.loudness { lines.append(loudnessLine(loudness)) }
         let chapters = page.chapterList
         if !chapters.isEmpty {
             // Bookmarks come among the chapters with numbers of their own: shown as ★N.

@@ -33,6 +33,12 @@ public struct ConfigSettings: Sendable {
         summary: "When resuming, start this many seconds before the saved position.",
         requirement: "a number of seconds between 0 and 600")
 
+    /// Whether the rewind grows with the time away (`ResumeRewind`: ×10/3 after an hour, ×20/3 after a day).
+    public let resumeRewindGrows = ConfigSetting<Bool>(
+        "resume_rewind_grows", default: true,
+        summary: "Rewind more after a long time away: 10/3 of resume_rewind after an hour, 20/3 after a day.",
+        requirement: "true or false (whether the rewind grows with the time since the episode was last heard)")
+
     /// How often, in seconds, the position is saved while playing.
     public let checkpointInterval = ConfigSetting<Double>(
         "checkpoint_interval", default: 1, in: 0.2...60,
@@ -50,6 +56,18 @@ public struct ConfigSettings: Sendable {
         "volume", default: 100, in: 0...150,
         summary: "Playback volume in percent; above 100 amplifies.",
         requirement: "a whole number of percent between 0 and 150")
+
+    /// Loudness levelling: every episode measured once (EBU R128) and played at `normalize_target`.
+    public let normalize = ConfigSetting<Bool>(
+        "normalize", default: true,
+        summary: "Play every episode at the same loudness (measured once per episode, never clipping).",
+        requirement: "true or false (whether episodes are levelled to the same loudness)")
+
+    /// The loudness levelling aims at, in LUFS (-16: the podcast norm).
+    public let normalizeTarget = ConfigSetting<Double>(
+        "normalize_target", default: -16, in: -30...(-10),
+        summary: "The loudness episodes are levelled to, in LUFS.",
+        requirement: "a number of LUFS between -30 and -10")
 
     /// Daemon log threshold.
     public let logLevel = ConfigSetting<LogLevel>(

@@ -42,6 +42,25 @@ struct Arguments {
         return try EpisodeSelection(episode: target, series: try string("series"))
     }
 
+    func volumeRequest() throws(WireError) -> Command.VolumeRequest {
+        let percent = try integer("percent")
+        let change = try integer("change")
+        switch (percent, change) {
+        case (nil, nil):
+            return .show
+        case let (percent?, nil):
+            guard Command.volumeRange.contains(percent) else {
+                throw .badArgument("\"percent\" must be between 0 and 150, not \(percent).")
+            }
+            return .set(percent)
+        case let (nil, change?):
+            guard abs(change) <= 150 else { throw .badArgument("\"change\" must be between -150 and 150, not \(change).") }
+            return .change(change)
+        default:
+            throw .badArgument("volume takes \"percent\" (0 to 150) or \"change\" (± percent), not both.")
+        }
+    }
+
     func sleepRequest() throws(WireError) -> Command.SleepRequest {
         if try bool("off") == true { return .off }
         let seconds = try number("seconds")

@@ -57,6 +57,7 @@ extension Command {
         case "sleep": return .sleep(try a.sleepRequest())
         case "speed": return .speed(try a.speedRequest())
         case "silence": return .silence(try a.silenceMode())
+        case "volume": return .volume(try a.volumeRequest())
         case "stop": return .stop
         case "quit": return .quit
         case "reload": return .reload

@@ -26,6 +26,7 @@ public enum Command: Sendable, Equatable {
     case speed(SpeedRequest)
     /// nil: show the mode.
     case silence(SilenceMode?)
+    case volume(VolumeRequest)
     case stop
     case quit
     case reload
@@ -66,6 +67,17 @@ public enum Command: Sendable, Equatable {
         case by(Double)
     }
 
+    /// `volume`: show it, set it (percent), or change it by ± percent (the result is kept within
+    /// `volumeRange`).
+    public enum VolumeRequest: Sendable, Equatable {
+        case show
+        case set(Int)
+        case change(Int)
+    }
+
+    /// The volume in percent: 100 is the stream as decoded, above it amplifies.
+    public static let volumeRange = 0...150
+
     /// The command's name on the wire.
     public var name: String {
         switch self {
@@ -88,6 +100,7 @@ public enum Command: Sendable, Equatable {
         case .sleep: "sleep"
         case .speed: "speed"
         case .silence: "silence"
+        case .volume: "volume"
         case .stop: "stop"
         case .quit: "quit"
         case .reload: "reload"
@@ -132,6 +145,9 @@ public enum Command: Sendable, Equatable {
         case let .speed(.set(speed)): return [("speed", .number(speed))]
         case let .speed(.by(step)): return [("by", .number(step))]
         case let .silence(mode?): return [("mode", .string(mode.rawValue))]
+        case .volume(.show): return []
+        case let .volume(.set(percent)): return [("percent", .count(percent))]
+        case let .volume(.change(percent)): return [("change", .count(percent))]
         case .pause, .resume, .toggle, .next, .prev, .chapters, .status, .stop, .quit, .reload, .subscribe,
              .unsubscribe, .ping, .help:
             return []

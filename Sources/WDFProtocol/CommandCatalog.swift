@@ -67,6 +67,8 @@ public enum CommandCatalog {
               arguments: [Argument("speed", .number), Argument("by", .number)]),
         Entry(name: "silence", summary: "skip silence: {mode: \"off\"|\"mild\"|\"medium\"|\"strong\"}; {} shows it",
               arguments: [Argument("mode", .text)]),
+        Entry(name: "volume", summary: "volume in percent: {percent: 0–150} sets it, {change: ±N} moves it; {} shows it; kept across episodes and restarts",
+              arguments: [Argument("percent", .wholeNumber), Argument("change", .wholeNumber)]),
         Entry(name: "stop", summary: "stop playing (the position is kept)", arguments: []),
         Entry(name: "quit", summary: "save and exit the daemon", arguments: []),
         Entry(name: "reload", summary: "read the config file again, as SIGHUP does; a bad file is refused and the settings in effect kept",

@@ -13,9 +13,11 @@ public struct EpisodePage: Sendable, Equatable {
     /// The feed's audio URL (null when the feed item has none).
     public var url: String?
     public var guid: String?
+    /// The measured loudness and the levelling gain; only for a downloaded episode once measured.
+    public var loudness: LoudnessInfo?
 
     public init(episode: EpisodeSummary, album: String?, notes: String?, notesSource: String?, chapterList: [ChapterInfo],
-                url: String? = nil, guid: String? = nil) {
+                url: String? = nil, guid: String? = nil, loudness: LoudnessInfo? = nil) {
         self.episode = episode
         self.album = album
         self.notes = notes
@@ -23,6 +25,7 @@ public struct EpisodePage: Sendable, Equatable {
         self.chapterList = chapterList
         self.url = url
         self.guid = guid
+        self.loudness = loudness
     }
 
     public var json: JSON {
@@ -35,6 +38,7 @@ public struct EpisodePage: Sendable, Equatable {
             pairs.append(("url", JSON(url)))
             pairs.append(("guid", JSON(guid)))
         }
+        if let loudness { pairs.append(("loudness", loudness.json)) }
         return .object(pairs)
     }
 
@@ -43,6 +47,7 @@ public struct EpisodePage: Sendable, Equatable {
         self.init(episode: try EpisodeSummary(f), album: try f.optionalString("album"), notes: try f.optionalString("notes"),
                   notesSource: try f.optionalString("notes_source"),
                   chapterList: try f.array("chapter_list", ChapterInfo.init(json:)),
-                  url: try f.optionalString("url"), guid: try f.optionalString("guid"))
+                  url: try f.optionalString("url"), guid: try f.optionalString("guid"),
+                  loudness: try f.optionalObject("loudness", LoudnessInfo.init(json:)))
     }
 }

@@ -14,6 +14,6 @@ struct WDFCtl: ParsableCommand {
             """,
         version: wdfplayVersion,
         subcommands: [Status.self, Pause.self, Resume.self, Toggle.self, Seek.self, Next.self, Prev.self, NextEpisode.self, PrevEpisode.self,
-                      ChapterCommand.self, Chapters.self, Mark.self, Unmark.self, Sleep.self, Speed.self, Silence.self, Stats.self, Episodes.self, Info.self,
+                      ChapterCommand.self, Chapters.self, Mark.self, Unmark.self, Sleep.self, Speed.self, Silence.self, Stats.self, Volume.self, Episodes.self, Info.self,
                       Played.self, Unplayed.self, Sync.self, Download.self, Stop.self, Quit.self, Reload.self, Follow.self])
 }
