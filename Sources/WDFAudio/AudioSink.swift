@@ -39,9 +39,9 @@ public protocol AudioSink: AnyObject {
     /// The volume in percent the stream has on the sound server now (one the listener set in a
     /// mixer is adopted first), or with no stream the one the next stream starts at; nil for a
     /// sink without a volume of its own. Unlike the rest, callable from any thread.
-    func volumePercent() -> Int?
+    func streamVolumePercent() -> Int?
 }
 
 extension AudioSink {
-    public func volumePercent() -> Int? { nil }
+    public func streamVolumePercent() -> Int? { nil }
 }

@@ -26,7 +26,7 @@ public final class PlayerControl: @unchecked Sendable {  // @unchecked: all muta
     private var nextID: UInt64 = 1
     private var wakeRequested = false
     private var running = true
-    /// Only for `volumePercent`, which the sink answers from any thread under its own lock.
+    /// Only for `streamVolumePercent`, which the sink answers from any thread under its own lock.
     private let sink: any AudioSink & Sendable
 
     /// Starts the playback thread. `sink` is owned by that thread from now on.
@@ -97,7 +97,7 @@ public final class PlayerControl: @unchecked Sendable {  // @unchecked: all muta
     /// The output's volume in percent as the sound server has it (a volume the listener set in a
     /// mixer is adopted by the sink and shown here); nil when the sink has none. Asked of the
     /// sink directly (it locks itself), so it never waits behind the playback thread.
-    public func volumePercent() -> Int? { sink.volumePercent() }
+    public func streamVolumePercent() -> Int? { sink.streamVolumePercent() }
 
     /// Stops the thread after closing decoder and sink.
     public func shutdown() { _ = send(.shutdown) }

@@ -50,10 +50,10 @@ extension PulseSink {
         if current != appliedVolume ?? pa_volume_t(PA_VOLUME_NORM) { listenerVolume = current }
     }
 
-    /// `AudioSink.volumePercent`: asks the server for the stream's volume (adopting one set in a
+    /// `AudioSink.streamVolumePercent`: asks the server for the stream's volume (adopting one set in a
     /// mixer, as `noteListenerVolume` does), then gives the base volume in percent of
     /// `PA_VOLUME_NORM` (pavucontrol's numbers). Takes the mainloop lock itself.
-    public func volumePercent() -> Int? {
+    public func streamVolumePercent() -> Int? {
         pa_threaded_mainloop_lock(mainloop)
         defer { pa_threaded_mainloop_unlock(mainloop) }
         noteListenerVolume()

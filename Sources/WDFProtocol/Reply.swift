@@ -14,7 +14,7 @@ public enum Reply: Sendable, Equatable {
     case sleep(SleepState)
     /// `speed`, `silence`.
     case listening(ListeningState)
-    /// `subscribe`, `unsubscribe`, `ping`, `quit`, `reload`.
+    /// `subscribe`, `unsubscribe`, `ping`, `quit`, `reload`, `volume`.
     case small(SmallReply)
     /// `help`: each command's name and summary.
     case help([(command: String, summary: String)])
@@ -51,7 +51,7 @@ public enum Reply: Sendable, Equatable {
         case .played, .unplayed: self = .episode(try EpisodeSummary(json: data))
         case .sleep: self = .sleep(try SleepState(json: data))
         case .speed, .silence: self = .listening(try ListeningState(json: data))
-        case .subscribe, .unsubscribe, .ping, .quit, .reload: self = .small(try SmallReply(json: data, command: command))
+        case .subscribe, .unsubscribe, .ping, .quit, .reload, .volume: self = .small(try SmallReply(json: data, command: command))
         case .help:
             guard let items = data.arrayValue else {
                 throw WireError("bad_reply", "The help from wdfplayd is \(data.kindName), not an array.")
