@@ -56,4 +56,7 @@ public enum PlayerEvent: Sendable, Equatable {
     /// The output failed; the player paused itself at the heard position. `wasPlaying` tells
     /// whether it was playing (and so should carry on once the output is back).
     case outputLost(AudioError, PlayerStatus, wasPlaying: Bool)
+    /// A loudness measurement of `path` ended (`LoudnessScanner`, posted from its own thread):
+    /// the measurement, nil for a pass abandoned, or why it failed.
+    case measured(path: String, LoudnessScanner.Result)
 }

@@ -22,11 +22,12 @@ extension Engine {
             return Started(status: resumed, startedAt: resumed.position, resumed: true)
         }
         if status.state != .stopped { remember(heardStatus(), durable: true) }
-        let start = from ?? (restart ? 0 : store.startPosition(for: episode.path, rewind: config.resumeRewind))
+        let start = from ?? (restart ? 0 : resumePosition(for: episode.path))
         // A `from` past the end is refused, as `seek` refuses it (not played from the start).
         let loaded = try result(player.load(path: episode.path, position: start, title: episode.title,
                                             refusePastEnd: from != nil,
-                                            processing: listening.processing(for: episode, config: config, current: status.processing)))
+                                            processing: processing(startingWith: episode.path,
+                                                                   listening.processing(for: episode, config: config, current: status.processing))))
         outputRecovery.stop()
         began(episode, fromDemo: fromDemo, status: loaded, navigated: from != nil)
         return Started(status: loaded, startedAt: loaded.position, resumed: from == nil && !restart && start > 0)
@@ -46,6 +47,7 @@ extension Engine {
         store.update(path: episode.path, position: loaded.position, duration: loaded.duration)
         saveStore(durable: true)
         log.info("playing \(episode.path) from \(TimeFormat.clock(loaded.position))")
+        levelsBegan(episode.path)
         emit(.episodeStarted(episode, loaded))
         queueNext()
     }
@@ -67,6 +69,14 @@ extension Engine {
                 outputRecovery.start(now: clock.now())
                 throw WireError(error.code.rawValue, "\(error.message) Playback will resume when it is back.")
             }
+        }
+        if paused {
+            adoptListenerVolume()
+        } else if status.state == .paused, case let rewind = rewindAfterPause(), rewind > 0 {
+            // Back after more than an hour: start a little earlier, as a resume does.
+            let heard = heardStatus()
+            if case let .success(moved) = player.seek(to: max(0, heard.position - rewind)) { note(moved) }
+            log.info("back after a long pause: \(rewind) s earlier")
         }
         let changed = try result(player.setPaused(paused))
         // Saved before the reply: a pause that was answered is on disk.

@@ -29,6 +29,8 @@ final class Engine {
     let player: PlayerControl
     /// Speed and skip silence: what each episode plays with, the listener's choices, time saved.
     let listening: Listening
+    /// Loudness levelling, the listener's volume, the rewind after a long pause.
+    let levels: Levels
     var config: Config
     var store: ResumeStore
     var storeProblem: String?
@@ -75,6 +77,8 @@ final class Engine {
         skip = SkipPlan(rules: SkipRules(patterns: config.skipChapters))
         player = PlayerControl(sink: sink, decoderFactory: decoderFactory, events: playerEvents)
         listening = Listening(stateDirectory: stateDirectory, player: player)
+        levels = Levels(stateDirectory: stateDirectory, decoderFactory: decoderFactory, playerEvents: playerEvents)
+        startLevels()
         if let problem = store.load() { log.warning(problem) }
         if let problem = loaded.warning { log.warning(problem) }
     }
@@ -234,10 +238,14 @@ final class Engine {
         skip.rules = SkipRules(patterns: fresh.skipChapters)
         listening.configChanged(fresh)
         var problem: AudioError?
+        // A changed `volume` key is the listener's new volume (the file was edited on purpose);
+        // otherwise the volume they set stays.
+        if previous.volume != fresh.volume { levels.keepVolume(fresh.volume) }
         if previous.volume != fresh.volume || previous.audioDevice != fresh.audioDevice,
-           case let .failure(error) = player.configureOutput(device: fresh.audioDevice, volumePercent: fresh.volume) {
+           case let .failure(error) = player.configureOutput(device: fresh.audioDevice, volumePercent: levels.volume(config: fresh)) {
             problem = error
         }
+        if previous.normalize != fresh.normalize || previous.normalizeTarget != fresh.normalizeTarget { levellingChanged() }
         if nowPlaying != nil { queueNext() }
         return problem
     }
@@ -245,6 +253,8 @@ final class Engine {
     /// Saves the heard position and stops the playback thread.
     func shutdown() {
         remember(heardStatus(), durable: true)
+        levels.scanner.cancel()
+        adoptListenerVolume()
         player.shutdown()
     }
 
@@ -252,8 +262,11 @@ final class Engine {
 
     func receive(_ event: PlayerEvent) {
         switch event {
+        case let .measured(path, result):
+            measured(path: path, result)
         case let .stateChanged(status):
             note(status)
+            levels.stateChanged(status.state, now: clock.now())
             if status.state == .stopped, let (episode, from) = sleptThroughEnd {
                 sleptThroughEnd = nil
                 pauseAfterSleep(episode, at: from)
@@ -354,7 +367,7 @@ final class Engine {
             return
         }
         upNext = next
-        player.queue(path: path, position: store.startPosition(for: path, rewind: config.resumeRewind), title: next.title)
+        player.queue(path: path, position: resumePosition(for: path), title: next.title)
     }
 
     /// The library changed while an episode plays with nothing queued after it: the next one
@@ -380,7 +393,7 @@ final class Engine {
         guard let path = item.path, let host else { return }
         do throws(WireError) {
             let episode = try host.episode(atPath: path)
-            let start = store.startPosition(for: path, rewind: config.resumeRewind)
+            let start = resumePosition(for: path)
             switch player.load(path: path, position: start, title: episode.title) {
             case let .success(loaded):
                 note(loaded)

@@ -121,6 +121,13 @@ extension Commands {
             pairs.append(("url", JSON(feed.enclosureURL)))
             pairs.append(("guid", .string(feed.guid)))
         }
+        if let path = item.path, let measured = engine.levels.measurement(of: path) {
+            let gain = engine.levels.gain(for: path, config: engine.config) ?? 0
+            pairs.append(("loudness", [
+                "lufs": JSON(measured.loudness), "true_peak": JSON(measured.truePeak), "gain": .number(gain),
+                "levelling": .bool(engine.config.normalize),
+            ]))
+        }
         return .object(pairs)
     }
 

@@ -50,6 +50,7 @@ final class Commands {
          { d, r, _ throws(WireError) in try d.sleepCommand(r) }),
         ("speed", CommandCatalog.entry("speed")?.summary ?? "", { d, r, _ throws(WireError) in try d.speedCommand(r) }),
         ("silence", CommandCatalog.entry("silence")?.summary ?? "", { d, r, _ throws(WireError) in try d.silenceCommand(r) }),
+        ("volume", CommandCatalog.entry("volume")?.summary ?? "", { d, r, _ throws(WireError) in try d.volumeCommand(r) }),
         ("stop", "stop playing (the position is kept)", { d, _, _ throws(WireError) in d.views.statusJSON(d.engine.stop()) }),
         ("quit", "save and exit the daemon", { d, _, _ throws(WireError) in d.onQuit(); return ["quitting": true] }),
         ("reload", "read the config file again, as SIGHUP does; a bad file is refused and the settings in effect kept",
@@ -196,6 +197,17 @@ final class Commands {
             return views.listeningJSON(engine.rescheduled())
         }
         return views.listeningJSON(engine.heardStatus())
+    }
+
+    /// `volume`: show it, set it, or move it (kept within 0…150; arguments read by `Command.read`).
+    func volumeCommand(_ request: Request) throws(WireError) -> JSON {
+        let volume: Int
+        switch try Command.read(name: "volume", body: request.body) {
+        case let .volume(.set(percent)): volume = try engine.setVolume(percent)
+        case let .volume(.change(step)): volume = try engine.setVolume(engine.currentVolume() + step)
+        default: volume = engine.currentVolume()
+        }
+        return SmallReply.volume(percent: volume).json
     }
 
     func mark(_ request: Request) throws(WireError) -> JSON {
