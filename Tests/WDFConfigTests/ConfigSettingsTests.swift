@@ -63,8 +63,9 @@ struct ConfigSettingsTests {
         let names = ConfigSettings.all.map(\.name)
         #expect(Set(names).count == names.count)
         #expect(Config.keys == names)
-        #expect(names == ["library", "series", "resume_rewind", "checkpoint_interval", "audio_device", "volume",
-                          "log_level", "skip_chapters", "continue", "speed", "series_speed", "skip_silence", "feed"])
+        #expect(names == ["library", "series", "resume_rewind", "resume_rewind_grows", "checkpoint_interval", "audio_device",
+                          "volume", "normalize", "normalize_target", "log_level", "skip_chapters", "continue", "speed",
+                          "series_speed", "skip_silence", "feed"])
         for setting in ConfigSettings.all {
             // The default passes the setting's own check, and reads back as itself through JSON.
             var config = Config(home: "/home/u")

@@ -72,6 +72,7 @@ extension Engine {
         }
         if paused {
             adoptListenerVolume()
+            if status.state == .playing { levels.pausedSince = clock.now() }
         } else if status.state == .paused, case let rewind = rewindAfterPause(), rewind > 0 {
             // Back after more than an hour: start a little earlier, as a resume does.
             let heard = heardStatus()
