@@ -45,6 +45,20 @@ extension Engine {
         levels.began(path, config: config)
     }
 
+    /// A reload: the output device and volume on the stream in play, the levelling. A changed
+    /// `volume` key is the listener's new volume (the file was edited on purpose); otherwise the
+    /// volume they set stays. Returns why the output could not move, if it could not.
+    func levelsConfigChanged(from previous: Config) -> AudioError? {
+        if previous.volume != config.volume { levels.keepVolume(config.volume) }
+        var problem: AudioError?
+        if previous.volume != config.volume || previous.audioDevice != config.audioDevice,
+           case let .failure(error) = player.configureOutput(device: config.audioDevice, volumePercent: levels.volume(config: config)) {
+            problem = error
+        }
+        if previous.normalize != config.normalize || previous.normalizeTarget != config.normalizeTarget { levellingChanged() }
+        return problem
+    }
+
     /// `normalize` or its target changed (a reload): the gain of the episode in play follows.
     func levellingChanged() {
         guard let path = nowPlaying?.episode.path else { return }

@@ -237,15 +237,7 @@ final class Engine {
         config = fresh
         skip.rules = SkipRules(patterns: fresh.skipChapters)
         listening.configChanged(fresh)
-        var problem: AudioError?
-        // A changed `volume` key is the listener's new volume (the file was edited on purpose);
-        // otherwise the volume they set stays.
-        if previous.volume != fresh.volume { levels.keepVolume(fresh.volume) }
-        if previous.volume != fresh.volume || previous.audioDevice != fresh.audioDevice,
-           case let .failure(error) = player.configureOutput(device: fresh.audioDevice, volumePercent: levels.volume(config: fresh)) {
-            problem = error
-        }
-        if previous.normalize != fresh.normalize || previous.normalizeTarget != fresh.normalizeTarget { levellingChanged() }
+        let problem = levelsConfigChanged(from: previous)
         if nowPlaying != nil { queueNext() }
         return problem
     }
