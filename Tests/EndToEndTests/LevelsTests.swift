@@ -75,6 +75,20 @@ extension EndToEnd {
             #expect(try await h.control(["volume"]).reply["volume"].int == 50)
             let change = try await h.ctl(["volume", "--", "-10"])
             #expect(change.stdout.contains("Volume 40 %"), "\(change)")
+
+            // A volume the listener sets in a mixer is adopted: shown, and kept after a restart.
+            _ = try await h.play([EndToEnd.tones, "--restart"])
+            let stream = try await Deadline.await("the stream", until: { note in
+                let inputs = try await SinkInputs.list(h)
+                note("\(inputs)")
+                return inputs.first
+            }, timeout: 5)
+            #expect(stream.volumePercent == 40, "\(stream)")
+            #expect(try await SinkInputs.pactl(h, ["set-sink-input-volume", String(stream.index), "30%"]).status == 0)
+            #expect(try await h.control(["volume"]).reply["volume"].int == 30)
+            try await h.quitDaemon()
+            try await h.startDaemon()
+            #expect(try await h.control(["volume"]).reply["volume"].int == 30)
         }
     }
 }
