@@ -91,9 +91,9 @@ struct EngineLevelsTests {
     /// `volume` on a sink without a volume of its own: kept for the next start.
     @Test func theVolumeIsKeptAcrossRestarts() throws {
         let rig = EngineRig()
-        #expect(try rig.engine.setVolume(60) == 60)
-        #expect(rig.engine.currentVolume() == 60)
-        #expect(try rig.engine.setVolume(400) == 150)
+        #expect(try rig.engine.levels.setVolume(60, config: rig.engine.config) == 60)
+        #expect(rig.engine.levels.currentVolume(config: rig.engine.config) == 60)
+        #expect(try rig.engine.levels.setVolume(400, config: rig.engine.config) == 150)
         var store = LevelStore(directory: rig.directory)
         _ = store.load()
         #expect(store.volume == 150)
@@ -101,6 +101,6 @@ struct EngineLevelsTests {
         var fresh = rig.engine.config
         fresh.volume = 80
         _ = rig.engine.apply(fresh)
-        #expect(rig.engine.currentVolume() == 80)
+        #expect(rig.engine.levels.currentVolume(config: rig.engine.config) == 80)
     }
 }

@@ -22,12 +22,13 @@ extension Engine {
             return Started(status: resumed, startedAt: resumed.position, resumed: true)
         }
         if status.state != .stopped { remember(heardStatus(), durable: true) }
-        let start = from ?? (restart ? 0 : resumePosition(for: episode.path))
+        let start = from ?? (restart ? 0 : levels.resumePosition(for: episode.path, in: store, config: config))
         // A `from` past the end is refused, as `seek` refuses it (not played from the start).
         let loaded = try result(player.load(path: episode.path, position: start, title: episode.title,
                                             refusePastEnd: from != nil,
-                                            processing: processing(startingWith: episode.path,
-                                                                   listening.processing(for: episode, config: config, current: status.processing))))
+                                            processing: levels.processing(startingWith: episode.path,
+                                                                          listening.processing(for: episode, config: config, current: status.processing),
+                                                                          config: config)))
         outputRecovery.stop()
         began(episode, fromDemo: fromDemo, status: loaded, navigated: from != nil)
         return Started(status: loaded, startedAt: loaded.position, resumed: from == nil && !restart && start > 0)
@@ -47,7 +48,7 @@ extension Engine {
         store.update(path: episode.path, position: loaded.position, duration: loaded.duration)
         saveStore(durable: true)
         log.info("playing \(episode.path) from \(TimeFormat.clock(loaded.position))")
-        levelsBegan(episode.path)
+        if let changed = levels.began(episode.path, config: config, current: status.processing) { note(changed) }
         emit(.episodeStarted(episode, loaded))
         queueNext()
     }
@@ -71,9 +72,9 @@ extension Engine {
             }
         }
         if paused {
-            adoptListenerVolume()
+            levels.adoptListenerVolume(config: config)
             if status.state == .playing { levels.pausedSince = clock.now() }
-        } else if status.state == .paused, case let rewind = rewindAfterPause(), rewind > 0 {
+        } else if status.state == .paused, case let rewind = levels.rewindAfterPause(now: clock.now(), config: config), rewind > 0 {
             // Back after more than an hour: start a little earlier, as a resume does.
             let heard = heardStatus()
             if case let .success(moved) = player.seek(to: max(0, heard.position - rewind)) { note(moved) }

@@ -77,8 +77,7 @@ final class Engine {
         skip = SkipPlan(rules: SkipRules(patterns: config.skipChapters))
         player = PlayerControl(sink: sink, decoderFactory: decoderFactory, events: playerEvents)
         listening = Listening(stateDirectory: stateDirectory, player: player)
-        levels = Levels(stateDirectory: stateDirectory, decoderFactory: decoderFactory, playerEvents: playerEvents)
-        startLevels()
+        levels = Levels(stateDirectory: stateDirectory, config: config, player: player, decoderFactory: decoderFactory, playerEvents: playerEvents)
         if let problem = store.load() { log.warning(problem) }
         if let problem = loaded.warning { log.warning(problem) }
     }
@@ -237,7 +236,8 @@ final class Engine {
         config = fresh
         skip.rules = SkipRules(patterns: fresh.skipChapters)
         listening.configChanged(fresh)
-        let problem = levelsConfigChanged(from: previous)
+        let (problem, changed) = levels.configChanged(from: previous, to: fresh, playing: nowPlaying?.episode.path, current: status.processing)
+        _ = changed.map { note($0) }
         if nowPlaying != nil { queueNext() }
         return problem
     }
@@ -245,8 +245,7 @@ final class Engine {
     /// Saves the heard position and stops the playback thread.
     func shutdown() {
         remember(heardStatus(), durable: true)
-        levels.scanner.cancel()
-        adoptListenerVolume()
+        levels.shutdown(config: config)
         player.shutdown()
     }
 
@@ -255,7 +254,7 @@ final class Engine {
     func receive(_ event: PlayerEvent) {
         switch event {
         case let .measured(path, result):
-            measured(path: path, result)
+            _ = levels.measured(path: path, result, playing: nowPlaying?.episode.path, config: config, current: status.processing).map { note($0) }
         case let .stateChanged(status):
             note(status)
             levels.stateChanged(status.state, now: clock.now())
@@ -359,7 +358,7 @@ final class Engine {
             return
         }
         upNext = next
-        player.queue(path: path, position: resumePosition(for: path), title: next.title)
+        player.queue(path: path, position: levels.resumePosition(for: path, in: store, config: config), title: next.title)
     }
 
     /// The library changed while an episode plays with nothing queued after it: the next one
@@ -385,7 +384,7 @@ final class Engine {
         guard let path = item.path, let host else { return }
         do throws(WireError) {
             let episode = try host.episode(atPath: path)
-            let start = resumePosition(for: path)
+            let start = levels.resumePosition(for: path, in: store, config: config)
             switch player.load(path: path, position: start, title: episode.title) {
             case let .success(loaded):
                 note(loaded)

@@ -203,9 +203,10 @@ final class Commands {
     func volumeCommand(_ request: Request) throws(WireError) -> JSON {
         let volume: Int
         switch try Command.read(name: "volume", body: request.body) {
-        case let .volume(.set(percent)): volume = try engine.setVolume(percent)
-        case let .volume(.change(step)): volume = try engine.setVolume(engine.currentVolume() + step)
-        default: volume = engine.currentVolume()
+        case let .volume(.set(percent)): volume = try engine.levels.setVolume(percent, config: engine.config)
+        case let .volume(.change(step)):
+            volume = try engine.levels.setVolume(engine.levels.currentVolume(config: engine.config) + step, config: engine.config)
+        default: volume = engine.levels.currentVolume(config: engine.config)
         }
         return SmallReply.volume(percent: volume).json
     }
