@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(name: "WDFDSPTests", dependencies: ["WDFCore", "WDFDSP"]),
         .testTarget(name: "WDFFeedTests", dependencies: ["WDFFeed", "WDFLibrary", "WDFStore", "WDFPlatform"]),
         .testTarget(name: "WDFNetTests", dependencies: ["WDFNet"]),
-        .testTarget(name: "WDFDaemonTests", dependencies: ["WDFDaemon", "WDFLibrary", "WDFPlatform", "WDFStore", "WDFTestSupport"]),
+        .testTarget(name: "WDFDaemonTests", dependencies: ["WDFDaemon", "WDFLibrary", "WDFPlatform", "WDFStore", "WDFProtocol", "WDFTestSupport"]),
         .testTarget(name: "WDFClientTests", dependencies: ["WDFClient", "WDFPlatform", "WDFProtocol", "WDFTestSupport"]),
         .testTarget(name: "WDFProtocolTests", dependencies: ["WDFProtocol"]),
         .testTarget(name: "WDFMPRISTests", dependencies: ["WDFMPRIS"]),

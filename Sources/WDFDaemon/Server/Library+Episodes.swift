@@ -3,6 +3,7 @@ import WDFAudio
 import WDFCore
 import WDFPlatform
 import WDFLibrary
+import WDFProtocol
 
 /// Episodes in files: reading them, their chapters, the library folder, and an item on the wire.
 extension Library {
@@ -69,38 +70,23 @@ extension Library {
         return (ChapterList(sourced: merged.chapters, duration: duration), merged.origin)
     }
 
-    // MARK: JSON
+    // MARK: on the wire
 
-    func itemJSON(_ item: CatalogItem) -> JSON {
+    /// The item as the catalog's episode object (`episodes`, `played`, `info`, candidates).
+    func summary(_ item: CatalogItem) -> EpisodeSummary {
         let record = positions().record(for: item.storeKey)
-        var progress: [(String, JSON)]
+        let state: EpisodeSummary.Progress.State
         if let record, record.played {
-            progress = [("state", "played")]
+            state = .played
         } else if let record, record.position > 0 {
-            progress = [("state", "partial"), ("position", .number(record.position))]
+            state = .partial(position: record.position)
         } else {
-            progress = [("state", "new")]
+            state = .new
         }
-        if let record { progress.append(("updated", .number(Double(record.updated)))) }
-        var pairs: [(String, JSON)] = [
-            ("number", JSON(item.number)),
-            ("title", .string(item.title)),
-            ("series", JSON(item.series)),
-            ("date", JSON(item.date)),
-            ("duration", JSON(item.duration)),
-            ("path", JSON(item.path)),
-            ("downloaded", .bool(item.isDownloaded)),
-            ("in_feed", .bool(item.feed != nil)),
-            ("progress", .object(progress)),
-        ]
-        if item.durationIsEstimate { pairs.append(("duration_estimated", true)) }
-        if let entry = item.entry {
-            pairs.append(("chapters", .number(Double(entry.chapterCount))))
-            if let problem = entry.problem { pairs.append(("problem", .string(problem))) }
-        } else if let feed = item.feed {
-            pairs.append(("chapters", .number(Double(feed.chapters.count))))
-        }
-        return .object(pairs)
+        return EpisodeSummary(number: item.number, title: item.title, series: item.series, date: item.date, duration: item.duration,
+                              durationEstimated: item.durationIsEstimate, path: item.path, downloaded: item.isDownloaded,
+                              inFeed: item.feed != nil, progress: .init(state, updated: record.map { Double($0.updated) }),
+                              chapters: item.entry?.chapterCount ?? item.feed?.chapters.count, problem: item.entry?.problem)
     }
 }
 

@@ -4,6 +4,7 @@ import WDFAudio
 import WDFPlatform
 import WDFStore
 import WDFLibrary
+import WDFProtocol
 
 /// The catalog side of the daemon: which episode a request names, the library and the feed.
 /// The library index lives in the cache directory and is refreshed (size and modification time
@@ -161,13 +162,6 @@ final class Library {
         return (next, fromDemo)
     }
 
-    /// What `episode` (or `path`) and `series` in a request ask for; nil when it names none.
-    func selector(_ request: Request) throws(WireError) -> EpisodeSelection? {
-        var target = request.body["episode"] ?? .null
-        if target.isNull, let path = try request.string("path") { target = .string(path) }
-        return try EpisodeSelection(episode: target, series: try request.string("series"))
-    }
-
     /// The one episode `query` names, or a refusal that says why (with the candidates when
     /// several fit, and what to do when it is not downloaded yet).
     func resolveItem(_ query: EpisodeQuery) throws(WireError) -> (CatalogItem, fromDemo: Bool) {
@@ -180,7 +174,7 @@ final class Library {
                 "\n  \(candidate.number.map { "#\($0)" } ?? "  ")  \(candidate.title)" + (candidate.path.map { "  (\($0))" } ?? "  (not downloaded)")
             }
             throw WireError("ambiguous_episode", sentence + list.joined(),
-                            detail: ["candidates": .array(candidates.map { itemJSON($0) })])
+                            detail: AmbiguousEpisode(candidates: candidates.map(summary)).json)
         case let .notFound(sentence):
             if items.isEmpty {
                 throw WireError("unknown_episode", "\(sentence) The library at \(root) has no MP3 files.")
@@ -192,14 +186,13 @@ final class Library {
     /// The item's file, or `not_downloaded` naming what to fetch.
     func downloadedPath(_ item: CatalogItem) throws(WireError) -> String {
         if let path = item.path { return path }
-        var detail: [(String, JSON)] = [("guid", JSON(item.feed?.guid)), ("title", .string(item.title))]
-        if let url = item.feed?.enclosureURL { detail.append(("url", .string(url))) }
-        if let length = item.feed?.enclosureLength { detail.append(("length", .number(Double(length)))) }
+        let detail = NotDownloaded(guid: item.feed?.guid, title: item.title, url: item.feed?.enclosureURL,
+                                   length: item.feed?.enclosureLength)
         let how = item.feed?.enclosureURL == nil
             ? "and its feed item has no audio file to download."
             : "yet; `wdfctl download \(item.number.map { "\($0)" } ?? "\"\(item.title)\"")` fetches it."
         throw WireError("not_downloaded", "\(item.shortName) (\"\(item.title)\") is in the feed but not downloaded \(how)",
-                        detail: .object(detail))
+                        detail: detail.json)
     }
 
     /// The catalog item of a file (one outside the library gets an entry of its own).

@@ -1,5 +1,6 @@
 import Glibc
 import WDFCore
+import WDFProtocol
 import CLinux
 
 /// The clients of the control socket: accepting (our uid only), reading requests fairly,
@@ -20,9 +21,9 @@ extension Server {
                 log.warning("refused a connection from uid \(peer) (only uid \(getuid()) may control this daemon)")
                 // One line that says why, before closing (best effort: the socket is new and
                 // empty, so the line fits in its buffer; a peer that is gone does not matter).
-                let refusal = reply(id: .null, error: WireError(
+                let refusal = Message.reply(id: .null, .failure(WireError(
                     "permission_denied",
-                    "wdfplayd here runs as uid \(getuid()) and answers only that user; this connection came from uid \(peer)."))
+                    "wdfplayd here runs as uid \(getuid()) and answers only that user; this connection came from uid \(peer)."))).json
                 var line = Array(refusal.serialized.utf8) + [0x0A]
                 _ = line.withUnsafeMutableBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
                 close(fd)
@@ -42,7 +43,7 @@ extension Server {
             session.lastInput = Server.now()
             if !lines.isEmpty { session.spoke = true }
             for _ in 0..<tooLong {
-                session.send(reply(id: .null, error: .badRequest("The request is longer than \(ClientSession.maxLine) bytes.")))
+                session.send(Message.reply(id: .null, .failure(.badRequest("The request is longer than \(ClientSession.maxLine) bytes."))).json)
             }
             session.pending += lines.filter { !$0.allSatisfy { $0 == 0x20 || $0 == 0x0D || $0 == 0x09 } }
             if !open { session.closing = true }
@@ -92,8 +93,8 @@ extension Server {
     func dropSilentClients() {
         let now = Server.now()
         for session in sessions.values where (session.deadline ?? .infinity) <= now {
-            session.send(reply(id: .null, error: WireError("timeout",
-                "No complete request within \(Int(ClientSession.silenceLimit)) s; closing the connection.")))
+            session.send(Message.reply(id: .null, .failure(WireError("timeout",
+                "No complete request within \(Int(ClientSession.silenceLimit)) s; closing the connection."))).json)
             _ = session.flush()
             log.debug("client \(session.id) timed out")
             drop(session)
@@ -109,33 +110,24 @@ extension Server {
         log.debug("client \(session.id) disconnected")
     }
 
-    /// Parses one request line and runs it; always returns a reply.
+    /// Reads one request line (`Request.read`: the arguments checked once) and runs it; always
+    /// returns a reply.
     func answer(_ line: [UInt8], from session: ClientSession) -> JSON {
-        let json: JSON
+        let request: Request
         do {
-            json = try JSONParser.parse(line)
+            request = try Request.read(line: line)
         } catch {
-            return reply(id: .null, error: .badRequest("The request is not valid JSON: \(error)."))
+            return Message.reply(id: error.id, .failure(error.error)).json
         }
         do {
-            let request = try Request(json)
-            let data = try commands.dispatch(request, session: session)
-            return reply(id: request.id, data: data)
+            return Message.reply(id: request.id, .success(try commands.run(request.command, session: session).json)).json
         } catch {
-            return reply(id: json["id"] ?? .null, error: error)
+            return Message.reply(id: request.id, .failure(error)).json
         }
     }
 
-    func reply(id: JSON, data: JSON) -> JSON {
-        ["id": id, "ok": true, "data": data]
-    }
-
-    func reply(id: JSON, error: WireError) -> JSON {
-        ["id": id, "ok": false, "error": error.json]
-    }
-
-    func broadcast(_ event: String, _ data: JSON) {
-        let message: JSON = ["event": .string(event), "data": data]
+    /// Pushes `event` to every subscriber (serialized once for all).
+    func broadcast(_ event: Event) {
         var line: [UInt8]?
         for session in sessions.values where session.subscribed {
             if session.unsent > ClientSession.maxEventBacklog {
@@ -143,7 +135,7 @@ extension Server {
                 dropForBacklog(session, "This connection left more than \(ClientSession.maxEventBacklog / 1024) KiB of events unread; closing it.")
                 continue
             }
-            if line == nil { line = message.serializedBytes + [0x0A] }
+            if line == nil { line = Message.event(event).json.serializedBytes + [0x0A] }
             session.send(line: line ?? [])
             if !session.flush() { drop(session) }
         }
@@ -170,7 +162,7 @@ extension Server {
 
     /// Drops a client that does not read, its unsent backlog replaced by a `too_slow` line.
     func dropForBacklog(_ session: ClientSession, _ message: String) {
-        session.abandonBacklog(with: reply(id: .null, error: WireError("too_slow", message)))
+        session.abandonBacklog(with: Message.reply(id: .null, .failure(WireError("too_slow", message))).json)
         drop(session)
     }
 
@@ -190,8 +182,8 @@ extension Server {
     /// Every client is busy and the cap is reached: waiting connections are accepted and told so.
     func refuseNewcomers() {
         while let fd = acceptOne() {
-            var line = reply(id: .null, error: Server.tooManyClients(
-                "The daemon has \(sessions.count) connections, as many as it takes, all busy; try again in a moment.")).serializedBytes
+            var line = Message.reply(id: .null, .failure(Server.tooManyClients(
+                "The daemon has \(sessions.count) connections, as many as it takes, all busy; try again in a moment."))).json.serializedBytes
             line.append(0x0A)
             _ = line.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
             close(fd)

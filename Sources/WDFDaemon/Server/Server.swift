@@ -2,6 +2,7 @@ import Glibc
 import WDFAudio
 import WDFCore
 import WDFPlatform
+import WDFProtocol
 
 /// The control socket's side of wdfplayd: one poll loop over the listening socket, the clients,
 /// the playback thread's events (handed to the engine), signals and the library's folders;
@@ -52,7 +53,7 @@ final class Server {
         views = WireView(engine: engine)
         engine.observe { [unowned self] event in
             if case let .checkpoint(status) = event { self.notifier?.status(self.serviceStatus(status)) }
-            if let (name, data) = self.views.line(for: event) { self.broadcast(name, data) }
+            if let line = self.views.event(for: event) { self.broadcast(line) }
         }
     }
 
@@ -182,8 +183,8 @@ final class Server {
             return false
         }
         log.warning("\(sessions.count) clients, the most this daemon takes: closing client \(victim.id), idle the longest")
-        victim.abandonBacklog(with: reply(id: .null, error: Server.tooManyClients(
-            "The daemon has \(sessions.count) connections, as many as it takes; closing this idle one.")))
+        victim.abandonBacklog(with: Message.reply(id: .null, .failure(Server.tooManyClients(
+            "The daemon has \(sessions.count) connections, as many as it takes; closing this idle one."))).json)
         drop(victim)
         return true
     }
@@ -202,8 +203,8 @@ final class Server {
         if reserve.releaseSpare() {
             let fd = accept(listenFD, nil, nil)
             if fd >= 0 {
-                var line = reply(id: .null, error: Server.tooManyClients(
-                    "The daemon is out of file descriptors; try again in a moment.")).serializedBytes
+                var line = Message.reply(id: .null, .failure(Server.tooManyClients(
+                    "The daemon is out of file descriptors; try again in a moment."))).json.serializedBytes
                 line.append(0x0A)
                 _ = line.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
                 close(fd)

@@ -1,31 +1,32 @@
 import WDFAudio
 import WDFCore
+import WDFProtocol
 
-/// The engine's events as the protocol's event lines (Docs/protocol.md, "Events").
+/// The engine's events as the protocol's events (Docs/protocol.md, "Events").
 extension WireView {
-    /// The event's name and data, or nil for an event that has no line of its own.
-    func line(for event: EngineEvent) -> (String, JSON)? {
+    /// The event to push to subscribers, or nil for an engine event that has no line of its own.
+    func event(for event: EngineEvent) -> Event? {
         switch event {
-        case let .stateChanged(status):
-            ("state", statusJSON(status))
-        case let .seeked(status):
-            ("seek", statusJSON(status))
-        case let .chapterChanged(status):
-            ("chapter", statusJSON(status))
+        case let .stateChanged(playing):
+            .state(status(playing))
+        case let .seeked(landed):
+            .seek(status(landed))
+        case let .chapterChanged(heard):
+            .chapter(status(heard))
         case .episodeStarted, .checkpoint:
             nil  // `state` follows a start; a checkpoint is only the service status
-        case let .episodeEnded(episode, fromDemo):
-            ("end", ["episode": episode.map { episodeJSON($0, demo: fromDemo) } ?? .null])
-        case let .outputLost(status):
-            ("output_lost", statusJSON(status))
+        case let .episodeEnded(ended, fromDemo):
+            .end(ended.map { episode($0, demo: fromDemo) })
+        case let .outputLost(lost):
+            .outputLost(status(lost))
         case .sleepChanged:
-            ("sleep", sleepJSON())
+            .sleep(self.sleep())
         case let .slept(from):
-            ("sleep", ["mode": "off", "remaining": nil, "fading": false, "paused_at": .number(from)])
-        case let .skipped(chapter, destination):
-            ("skip", ["chapter": chapterJSON(chapter), "to": .number(destination)])
+            .sleep(SleepState(mode: .off, remaining: nil, fading: false, pausedAt: from))
+        case let .skipped(span, destination):
+            .skip(chapter: chapter(span), to: destination)
         case .bookmarksChanged:
-            ("chapters", .object(bookmarkCounts()))
+            .chapters(bookmarkCounts())
         }
     }
 }

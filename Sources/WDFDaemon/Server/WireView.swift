@@ -3,35 +3,26 @@ import WDFCore
 import WDFLibrary
 import WDFProtocol
 
-/// The engine's state as the protocol's JSON (Docs/protocol.md): what replies and events carry.
+/// The engine's state as the protocol's typed messages (WDFProtocol, Docs/protocol.md): what
+/// replies and events carry. Each message is written by its WDFProtocol type, never here.
 struct WireView {
     unowned let engine: Engine
 
-    func statusJSON(_ status: PlayerStatus) -> JSON {
+    /// The status object; `start` for `play`'s reply.
+    func status(_ status: PlayerStatus, start: PlaybackStatus.Start? = nil) -> PlaybackStatus {
         let now = status.state == .stopped ? nil : engine.nowPlaying
-        let chapter = now?.chapters.current(at: status.position)
-        let json: JSON = [
-            "state": .string(status.state.rawValue),
-            "position": .number(status.position),
-            "duration": JSON(status.duration),
-            "episode": now.map { episodeJSON($0.episode, demo: $0.fromDemo) } ?? .null,
-            "chapter": chapter.map(chapterJSON) ?? .null,
-            "chapters_count": .number(Double(now?.chapters.count ?? 0)),
-            "chapter_starts": .array((now?.chapters.spans ?? []).map { .number($0.start) }),
-            "sleep": engine.sleepTimer == nil ? .null : sleepJSON(status),
-            "skipped": now == nil ? .null : engine.lastSkipped.map(skippedJSON) ?? .null,
-            "output_error": JSON(status.outputError?.message),
-            "store_error": JSON(engine.storeProblem),
-        ]
-        // Speed and skip silence: their fields only when the listening is not plain.
-        let listening = listeningState(status)
-        guard !listening.isPlain, case let .object(pairs) = json, case let .object(more) = listening.json else { return json }
-        return .object(pairs + more)
+        let skipped = now == nil ? nil : engine.lastSkipped.map { WDFProtocol.SkippedChapter(number: $0.number, title: $0.title, at: $0.at) }
+        return PlaybackStatus(state: WireView.state(status.state), position: status.position, duration: status.duration,
+                              episode: now.map { episode($0.episode, demo: $0.fromDemo) },
+                              chapter: now?.chapters.current(at: status.position).map(chapter),
+                              chaptersCount: now?.chapters.count ?? 0, chapterStarts: (now?.chapters.spans ?? []).map(\.start),
+                              sleep: engine.sleepTimer == nil ? nil : sleep(status), skipped: skipped,
+                              outputError: status.outputError?.message, storeError: engine.storeProblem, start: start,
+                              listening: listeningState(status))
     }
 
-    /// The reply to `speed` and `silence` (and the status's fields).
-    func listeningJSON(_ status: PlayerStatus) -> JSON { listeningState(status).json }
-
+    /// Speed and skip silence: the reply to `speed` and `silence`, and the status's fields (written
+    /// there only when the listening is not plain).
     func listeningState(_ status: PlayerStatus) -> ListeningState {
         let listening = engine.listening
         let remaining = status.state == .stopped ? nil : status.duration.map { max(0, $0 - status.position) / listening.speed }
@@ -40,36 +31,33 @@ struct WireView {
                               timeSavedTotal: listening.store.timeSavedTotal)
     }
 
-    func episodeJSON(_ episode: Episode, demo: Bool = false) -> JSON {
-        [
-            "number": JSON(episode.number),
-            "title": .string(episode.title),
-            "series": JSON(episode.series),
-            "path": .string(episode.path),
-            "demo": .bool(demo),
-        ]
+    static func state(_ state: PlaybackState) -> PlaybackStatus.State {
+        switch state {
+        case .playing: .playing
+        case .paused: .paused
+        case .stopped: .stopped
+        }
     }
 
-    func skippedJSON(_ skipped: SkippedChapter) -> JSON {
-        ["number": .number(Double(skipped.number)), "title": .string(skipped.title), "at": .number(skipped.at)]
+    func episode(_ episode: Episode, demo: Bool = false) -> EpisodeRef {
+        EpisodeRef(number: episode.number, title: episode.title, series: episode.series, path: episode.path, demo: demo)
     }
 
-    func chapterJSON(_ span: ChapterList.Span) -> JSON {
-        ["number": .number(Double(span.number)), "title": .string(span.title),
-         "start": .number(span.start), "end": span.end.isFinite ? .number(span.end) : .null]
+    func chapter(_ span: ChapterList.Span) -> ChapterInfo {
+        ChapterInfo(number: span.number, title: span.title, start: span.start, end: span.end.isFinite ? span.end : nil)
     }
 
-    func sleepJSON(_ known: PlayerStatus? = nil) -> JSON {
-        guard let timer = engine.sleepTimer else { return ["mode": "off", "remaining": nil, "fading": false] }
+    /// The sleep timer (off when none is set); `known` is the status to measure from, when at hand.
+    func sleep(_ known: PlayerStatus? = nil) -> SleepState {
+        guard let timer = engine.sleepTimer else { return .off }
         let status = known ?? engine.heardStatus()
-        return timer.json(position: status.position, playing: status.state == .playing, chapters: engine.nowPlaying?.chapters,
-                          duration: status.duration, now: engine.clock.now(), speed: engine.listening.speed)
+        return timer.state(position: status.position, playing: status.state == .playing, chapters: engine.nowPlaying?.chapters,
+                           duration: status.duration, now: engine.clock.now(), speed: engine.listening.speed)
     }
 
     /// `chapters_count` and `bookmarks_count` of the episode in play.
-    func bookmarkCounts() -> [(String, JSON)] {
-        [("chapters_count", .number(Double(engine.nowPlaying?.chapters.count ?? 0))),
-         ("bookmarks_count", .number(Double(engine.nowPlaying?.bookmarks.count ?? 0)))]
+    func bookmarkCounts() -> BookmarkCounts {
+        BookmarkCounts(chapters: engine.nowPlaying?.chapters.count ?? 0, bookmarks: engine.nowPlaying?.bookmarks.count ?? 0)
     }
 
     /// Chapters and bookmarks in time order (a bookmark after the chapter it falls in), as
