@@ -66,10 +66,12 @@ extension EndToEnd.Resilience {
     @Test func positionsWithAnImpossibleTimeLoseOnlyThatRecord() async throws {
         try await DaemonHarness.run("positionsWithAnImpossibleTime", config: EndToEnd.baseConfig, startDaemon: false) { h in
             try FileManager.default.createDirectory(at: h.positionsFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+            // Saved a minute ago: the rewind is the base 3 s (it grows with the time away, 20 s after a day).
+            let minuteAgo = Int(Date().timeIntervalSince1970) - 60
             let text = """
                 {"version":1,"last":"\(EndToEnd.tones)","episodes":{
                 "/nowhere/huge.mp3":{"position":1e300,"duration":60,"finished":false,"played":false,"updated":1},
-                "\(EndToEnd.tones)":{"position":17.5,"duration":30,"finished":false,"played":false,"updated":1}}}
+                "\(EndToEnd.tones)":{"position":17.5,"duration":30,"finished":false,"played":false,"updated":\(minuteAgo)}}}
                 """
             try text.write(to: h.positionsFile, atomically: true, encoding: .utf8)
             try await h.startDaemon()
