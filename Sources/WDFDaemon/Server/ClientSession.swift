@@ -1,4 +1,5 @@
 import Glibc
+import WDFPlatform
 import WDFCore
 
 /// One connected client: its socket, the bytes it sent that do not yet make a line, the
@@ -80,15 +81,15 @@ final class ClientSession {
     /// Writes what it can without blocking; false if the peer is gone.
     func flush() -> Bool {
         while written < output.count {
-            let n = output.withUnsafeBytes {
-                Glibc.send(fd, $0.baseAddress! + written, $0.count - written, Int32(MSG_NOSIGNAL))
+            let sent: IOResult<Int>
+            do {
+                sent = try sys(nonBlocking: "send", "client \(id)") {
+                    output.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + written, $0.count - written, Int32(MSG_NOSIGNAL)) }
+                }
+            } catch {
+                return false
             }
-            if n > 0 {
-                written += n
-                continue
-            }
-            if n < 0, errno == EINTR { continue }
-            if n < 0, errno == EAGAIN || errno == EWOULDBLOCK {
+            guard case let .done(n) = sent else {
                 // Drop what went out once it is most of the buffer (not on every write: a
                 // megabyte reply leaves in hundreds of pieces).
                 if written >= 64 * 1024, written * 2 >= output.count {
@@ -97,7 +98,8 @@ final class ClientSession {
                 }
                 return true
             }
-            return false
+            guard n > 0 else { return false }
+            written += n
         }
         // All written: a large buffer goes back to the allocator, a small one is kept.
         if output.capacity > ClientSession.readPause { output = [] } else { output.removeAll(keepingCapacity: true) }
@@ -111,12 +113,14 @@ final class ClientSession {
     /// buffered), and false as `open` when the peer closed.
     func receive() -> (lines: [[UInt8]], open: Bool, tooLong: Int) {
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        if n == 0 { return ([], false, 0) }
-        if n < 0 {
-            let transient = errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR
-            return ([], transient, 0)
+        let received: IOResult<Int>
+        do {
+            received = try sys(nonBlocking: "recv", "client \(id)") { buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) } }
+        } catch {
+            return ([], false, 0)
         }
+        guard case let .done(n) = received else { return ([], true, 0) }
+        if n == 0 { return ([], false, 0) }
         var lines: [[UInt8]] = []
         var tooLong = 0
         var start = 0

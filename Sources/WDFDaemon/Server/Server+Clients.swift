@@ -1,4 +1,5 @@
 import Glibc
+import WDFPlatform
 import WDFCore
 import WDFProtocol
 import CLinux
@@ -169,12 +170,10 @@ extension Server {
     /// The next waiting connection, or nil when there is none (or descriptors ran out, which
     /// `acceptRanOut` handles without spinning).
     private func acceptOne() -> Int32? {
-        while true {
-            let fd = accept(listenFD, nil, nil)
-            if fd >= 0 { return fd }
-            let code = errno
-            if code == EINTR { continue }
-            if code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM { acceptRanOut(code) }
+        do {
+            return try sys(nonBlocking: "accept", "the control socket") { accept(listenFD, nil, nil) }.value
+        } catch {
+            if [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(error.code) { acceptRanOut(error.code) }
             return nil
         }
     }
