@@ -1,4 +1,4 @@
-import Glibc
+import WDFPlatform
 
 /// Monotonic time in seconds, for everything that schedules: the engine's timers (checkpoint,
 /// sleep fade, skip, output retry) and the null sink's pace. Injected, so that tests run them
@@ -12,9 +12,5 @@ public protocol EngineClock: AnyObject, Sendable {
 public final class SystemClock: EngineClock {
     public init() {}
 
-    public func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
+    public func now() -> Double { MonotonicClock.now() }
 }

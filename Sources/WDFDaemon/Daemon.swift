@@ -35,7 +35,12 @@ public final class Daemon {
 
     public init(options: Options) throws(DaemonError) {
         self.options = options
-        let signals = try SignalWatch()
+        let signals: SignalDescriptor
+        do {
+            signals = try SignalDescriptor([SIGTERM, SIGINT, SIGHUP])
+        } catch {
+            throw DaemonError("Cannot watch for signals: \(error.description)")
+        }
         let paths = XDGPaths(environment: options.environment)
         configPath = options.configPath ?? paths.configFile
         config = try ConfigReader.load(path: configPath, environment: options.environment)

@@ -14,7 +14,7 @@ final class Server {
     /// True when systemd owns the socket file (socket activation): we neither bind nor unlink it.
     let socketFromSystemd: Bool
     let socketPath: String
-    let signals: SignalWatch
+    let signals: SignalDescriptor
     let playerEvents: Mailbox<PlayerEvent>
     let notifier: SystemdNotifier?
     let engine: Engine
@@ -37,7 +37,7 @@ final class Server {
     /// How long the loop leaves the listening socket alone after `accept` ran out of descriptors.
     static let acceptPause = 0.25
 
-    init(listenFD: Int32, socketFromSystemd: Bool, socketPath: String, signals: SignalWatch,
+    init(listenFD: Int32, socketFromSystemd: Bool, socketPath: String, signals: SignalDescriptor,
          playerEvents: Mailbox<PlayerEvent>, notifier: SystemdNotifier?, engine: Engine, library: Library,
          commands: Commands, reserve: DescriptorReserve) {
         self.listenFD = listenFD
