@@ -112,7 +112,8 @@ extension EndToEnd {
             try #require(fields.count == 6, "\(fields)")
             #expect(fields[0] == "Tone Test #3: Six Chapters")
             #expect(fields[1] == "30000000")
-            #expect(fields[2] == "file://" + episode.replacingOccurrences(of: " ", with: "%20"))
+            let real = URL(fileURLWithPath: episode).resolvingSymlinksInPath().standardizedFileURL.path
+            #expect(fields[2] == "file://" + real.replacingOccurrences(of: " ", with: "%20"))
             #expect(fields[3] == "Chapter 3/6 — Tone 800")
             #expect(fields[4] == "3")
             let art = fields[5]

@@ -67,15 +67,15 @@ struct MPRISStepTests {
         tag.trackNumber = 6
         let episode = Episode(path: "/l/k6.mp3", tag: tag)
         let c = Self.chapters
-        #expect(EpisodeTrack.chapterLine(c, at: 150) == "Chapter 2/3 — Stalin watches")
-        #expect(EpisodeTrack.chapterLine(c, at: 250) == "Chapter 3/3")
-        #expect(EpisodeTrack.chapterLine(ChapterList([], duration: 10), at: 1) == nil)
-        let track = EpisodeTrack.track(episode: episode, chapters: c, position: 150, duration: 300,
+        #expect(EpisodeTrack.chapterLine(c.current(at: 150), of: c) == "Chapter 2/3 — Stalin watches")
+        #expect(EpisodeTrack.chapterLine(c.current(at: 250), of: c) == "Chapter 3/3")
+        #expect(EpisodeTrack.chapterLine(nil, of: c) == nil)
+        let track = EpisodeTrack.track(episode: episode, chapters: c, chapter: c.spans[1], duration: 300,
                                        artPath: "/c/art/x.jpg", artURL: nil)
         #expect(track == MPRISTrack(key: "/l/k6.mp3", title: "Korean War #6: Talks", album: "Korean War",
                                     artists: ["Chapter 2/3 — Stalin watches"], number: 6, path: "/l/k6.mp3",
                                     duration: 300, artPath: "/c/art/x.jpg"))
-        let plain = EpisodeTrack.track(episode: episode, chapters: ChapterList([], duration: 300), position: 1,
+        let plain = EpisodeTrack.track(episode: episode, chapters: ChapterList([], duration: 300), chapter: nil,
                                        duration: .nan, artPath: nil, artURL: "https://example.com/c.png")
         #expect(plain.artists == ["Dan"])
         #expect(plain.duration == nil)

@@ -8,17 +8,19 @@ import WDFMPRIS
 /// "Chapter 3/6 — Stalin watches"; the tag's artist when there is no chapter). The service
 /// bounds and cleans every text before it goes on the bus.
 enum EpisodeTrack {
-    /// "Chapter 3/6 — Stalin watches" ("Chapter 3/6" for an untitled one); nil outside chapters.
-    static func chapterLine(_ chapters: ChapterList, at position: Double) -> String? {
-        guard let span = chapters.current(at: position) else { return nil }
+    /// "Chapter 3/6 — Stalin watches" ("Chapter 3/6" for an untitled one) for chapter `span` of
+    /// `chapters`; nil outside chapters.
+    static func chapterLine(_ span: ChapterList.Span?, of chapters: ChapterList) -> String? {
+        guard let span else { return nil }
         let title = span.title.trimmingWhitespace()
         let head = "Chapter \(span.number)/\(chapters.count)"
         return title.isEmpty ? head : "\(head) — \(title)"
     }
 
-    static func track(episode: Episode, chapters: ChapterList, position: Double, duration: Double?,
+    /// The track of `episode` heard in `chapter` (nil: outside chapters).
+    static func track(episode: Episode, chapters: ChapterList, chapter: ChapterList.Span?, duration: Double?,
                       artPath: String?, artURL: String?) -> MPRISTrack {
-        let artists = chapterLine(chapters, at: position).map { [$0] } ?? episode.tag?.artist.map { [$0] } ?? []
+        let artists = chapterLine(chapter, of: chapters).map { [$0] } ?? episode.tag?.artist.map { [$0] } ?? []
         return MPRISTrack(key: episode.path, title: episode.title, album: episode.series ?? episode.album,
                           artists: artists, number: episode.number, path: episode.path,
                           duration: MediaTime.valid(duration), artPath: artPath, artURL: artURL)

@@ -72,7 +72,7 @@ final class Commands {
 
     // MARK: play
 
-    private func play(_ request: Request) throws(WireError) -> JSON {
+    func play(_ request: Request) throws(WireError) -> JSON {
         let from = try request.number("from")
         let restart = try request.bool("restart") ?? false
         if let from, from < 0 { throw .badArgument("\"from\" must not be negative.") }
