@@ -84,6 +84,66 @@ extension EndToEnd {
             let soft = try await h.recorder.reading(from: quieter.ended + 0.3, to: quieter.ended + 0.6)
             #expect(soft.isTone(1000) || soft.rms > 0.01, "still playing: \(soft)")
             #expect(soft.rms < loud.rms * 0.7, "volume 0.5: RMS \(soft.rms) against \(loud.rms) before")
+            _ = try await EndToEnd.playerctl(bus, ["volume", "1"])
+            try await EndToEnd.awaitPlayerctl(bus, ["volume"], "1.000000")
+
+            // After a stop, play-pause plays the last episode again, where it was (less resume_rewind).
+            let stop = try await h.control(["stop"])
+            try await EndToEnd.expectSilence(h, from: stop.result.ended + 0.15, to: stop.result.ended + 0.4, "after `wdfctl stop`")
+            try await EndToEnd.awaitPlayerctl(bus, ["status"], "Stopped")
+            let restart = try await EndToEnd.playerctl(bus, ["play-pause"])
+            _ = try await h.recorder.awaitSound(after: restart.started, timeout: 3)
+            let resumed = try await h.status()
+            #expect(resumed["state"].string == "playing", "\(resumed)")
+            #expect(resumed["episode"]["path"].string == EndToEnd.tones, "\(resumed)")
+
+            // OpenUri plays a file:// episode.
+            let uri = "file://" + URL(fileURLWithPath: EndToEnd.longTones).standardizedFileURL.path
+                .replacingOccurrences(of: " ", with: "%20")
+            let open = try await EndToEnd.playerctl(bus, ["open", uri])
+            let at500 = try await h.recorder.awaitTone(500, after: open.started, timeout: 3)
+            try await EndToEnd.expectTone(h, 500, from: at500 + 0.05, to: at500 + 0.3, "after `playerctl open`")
+        }
+    }
+
+    /// `fixture` with its tag replaced by one that says only `title` (ID3v2.4 TIT2).
+    static func retagged(_ fixture: String, title: String, into path: String) throws {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: fixture)))
+        let body = bytes[6..<10].reduce(0) { $0 << 7 | Int($1) }
+        func syncsafe(_ v: Int) -> [UInt8] { [UInt8(v >> 21 & 0x7F), UInt8(v >> 14 & 0x7F), UInt8(v >> 7 & 0x7F), UInt8(v & 0x7F)] }
+        let text: [UInt8] = [3] + Array(title.utf8) + [0]
+        let frame = Array("TIT2".utf8) + syncsafe(text.count) + [0, 0] + text
+        let tag = Array("ID3".utf8) + [4, 0, 0] + syncsafe(frame.count) + frame
+        try Data(tag + bytes[(10 + body)...]).write(to: URL(fileURLWithPath: path))
+    }
+
+    @Test func mprisNextAndPreviousGoByEpisodeWithoutChapters() async throws {
+        // Two episodes of one series without chapters (vbr-noxing.mp3's audio: 400 Hz, then 800 Hz from 10 s).
+        let folder = "series"
+        try await DaemonHarness.run("mprisByEpisode", startDaemon: false) { h in
+            let dir = h.directory.appendingPathComponent(folder).path
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            let first = dir + "/one.mp3", second = dir + "/two.mp3"
+            try EndToEnd.retagged(Binaries.fixture("vbr-noxing.mp3"), title: "Tone Series #1: One", into: first)
+            try EndToEnd.retagged(Binaries.fixture("vbr-noxing.mp3"), title: "Tone Series #2: Two", into: second)
+            try h.writeConfig(EndToEnd.baseConfig + "library = \"\(dir)\"\n")
+            let bus = try await SessionBus.start(scratch: h.directory)
+            defer { bus.end() }
+            try await h.startDaemon(environment: ["DBUS_SESSION_BUS_ADDRESS": bus.address])
+            let (_, play) = try await h.play([first, "--from", "11"])
+            _ = try await h.recorder.awaitTone(800, after: play.started - 0.5, timeout: 3)
+            try await EndToEnd.awaitPlayerctl(bus, ["status"], "Playing")
+
+            let next = try await EndToEnd.playerctl(bus, ["next"])
+            let at400 = try await h.recorder.awaitTone(400, after: next.started, timeout: 3)
+            try await EndToEnd.expectTone(h, 400, from: at400 + 0.05, to: at400 + 0.3, "#2 from its start after `next`")
+            #expect(try await h.status()["episode"]["title"].string == "Tone Series #2: Two")
+
+            // Within the first 5 s of #2: back to #1, where it was left (less resume_rewind).
+            _ = try await EndToEnd.playerctl(bus, ["previous"])
+            let back = try await h.awaitStatus("#1 again", timeout: 5) { $0["episode"]["title"].string == "Tone Series #1: One" }
+            let position = try #require(back["position"].double)
+            #expect(position > 6 && position < 12, "\(back)")
         }
     }
 
