@@ -83,6 +83,7 @@ public final class Daemon {
         let desktop = EngineMPRIS(engine: engine, library: library, commands: commands, cacheDirectory: paths.cacheDirectory)
         desktop.onQuit = { [unowned server] in server.running = false }
         server.mpris = MPRISService(player: desktop)
+        server.notification = { [unowned desktop] in desktop.notification }
         commands.onReload = { [unowned self] in self.reloadConfig() }
         server.onReload = { [unowned self] in self.reloadConfig() }
         do {

@@ -250,6 +250,66 @@ extension EndToEnd {
         }
     }
 
+    /// The string arguments of the `Notify` calls `monitor` saw after line `from`, one list a call.
+    static func notifications(_ monitor: LineStream, after from: Int) -> [[String]] {
+        let lines = monitor.lines
+        var calls: [[String]] = []
+        var i = from
+        while i < lines.count {
+            defer { i += 1 }
+            guard lines[i].text.contains("member=Notify") else { continue }
+            var strings: [String] = []
+            var j = i + 1
+            while j < lines.count, lines[j].text.hasPrefix("   ") {
+                let text = lines[j].text.trimmingCharacters(in: .whitespaces)
+                if text.hasPrefix("string \""), text.hasSuffix("\"") { strings.append(String(text.dropFirst(8).dropLast())) }
+                j += 1
+            }
+            calls.append(strings)
+        }
+        return calls
+    }
+
+    @Test func notifyShowsTheEpisodeAndTheChapter() async throws {
+        let rule = "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"
+        try await EndToEnd.withBus("mprisNotify", config: EndToEnd.baseConfig + "notify = true\n") { h, bus, _ in
+            let monitor = try bus.monitor(also: [rule])
+            defer { Task { await monitor.stop() } }
+            _ = try await monitor.await("dbus-monitor to start", timeout: 5) { _ in true }
+            let (_, play) = try await h.play([EndToEnd.tones, "--from", "3"])
+            _ = try await h.recorder.awaitTone(400, after: play.started - 0.5, timeout: 2)
+            _ = try await Deadline.await("a notification of the episode", until: { note in
+                let calls = EndToEnd.notifications(monitor, after: 0)
+                note("\(calls)")
+                return calls.contains { $0.contains("Tone Test #3: Six Chapters") && $0.contains("Chapter 1/6 — Tone 400") } ? true : nil
+            }, timeout: 5)
+            // Chapter 2 begins at 5 s: a notification of it.
+            _ = try await Deadline.await("a notification of chapter 2", until: { note in
+                let calls = EndToEnd.notifications(monitor, after: 0)
+                note("\(calls)")
+                return calls.contains { $0.contains("Chapter 2/6 — Tone 600") } ? true : nil
+            }, timeout: 6)
+        }
+    }
+
+    @Test func noNotificationWhenNotifyIsOff() async throws {
+        let rule = "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"
+        try await EndToEnd.withBus("mprisNoNotify") { h, bus, _ in
+            let monitor = try bus.monitor(also: [rule])
+            defer { Task { await monitor.stop() } }
+            _ = try await monitor.await("dbus-monitor to start", timeout: 5) { _ in true }
+            let (_, play) = try await h.play([EndToEnd.tones, "--from", "4"])
+            _ = try await h.recorder.awaitTone(400, after: play.started - 0.5, timeout: 2)
+            // Past the chapter change at 5 s, and a seek to chapter 4, on the bus as Seeked …
+            _ = try await h.recorder.awaitTone(600, after: play.started, timeout: 3)
+            let mark = monitor.lines.count
+            _ = try await h.control(["chapter", "4"])
+            try await EndToEnd.awaitSeeked(monitor, after: mark, near: 15, "wdfctl chapter 4")
+            // … and no Notify among everything the monitor saw.
+            #expect(EndToEnd.notifications(monitor, after: 0).isEmpty, "\(monitor.lines.map(\.text))")
+        }
+    }
+
     /// Voluntary and involuntary context switches of each thread of `pid`, by "tid name".
     static func contextSwitches(_ pid: Int32) throws -> [String: Int] {
         let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")

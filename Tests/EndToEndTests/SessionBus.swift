@@ -65,12 +65,12 @@ final class SessionBus: @unchecked Sendable {
             environment: environment(ProcessInfo.processInfo.environment), scratch: scratch, timeout: timeout)
     }
 
-    /// `dbus-monitor` of the signals of the MPRIS object (Seeked, PropertiesChanged), one line
-    /// each in its `--monitor` format.
-    func monitor() throws -> LineStream {
+    /// `dbus-monitor` of the signals of the MPRIS object (Seeked, PropertiesChanged), and of
+    /// what `rules` match, in its `--monitor` format (a message's arguments on the lines after it).
+    func monitor(also rules: [String] = []) throws -> LineStream {
         try LineStream(
             URL(fileURLWithPath: try SoundServer.tool("dbus-monitor", package: SessionBus.dbusPackage)),
-            ["--address", address, "--monitor", "type='signal',path='/org/mpris/MediaPlayer2'"],
+            ["--address", address, "--monitor", "type='signal',path='/org/mpris/MediaPlayer2'"] + rules,
             environment: ProcessInfo.processInfo.environment, scratch: scratch)
     }
 }

@@ -64,7 +64,7 @@ struct ConfigSettingsTests {
         #expect(Set(names).count == names.count)
         #expect(Config.keys == names)
         #expect(names == ["library", "series", "resume_rewind", "checkpoint_interval", "audio_device", "volume",
-                          "log_level", "skip_chapters", "continue", "speed", "series_speed", "skip_silence", "feed"])
+                          "log_level", "skip_chapters", "continue", "speed", "series_speed", "skip_silence", "feed", "notify"])
         for setting in ConfigSettings.all {
             // The default passes the setting's own check, and reads back as itself through JSON.
             var config = Config(home: "/home/u")

@@ -61,6 +61,14 @@ final class EngineMPRIS: MPRISPlayer {
         return heard.state == .stopped ? 0 : heard.position
     }
 
+    /// What a desktop notification says now (config `notify`): the episode's title, and the
+    /// chapter heard (else the podcast); nil when notifications are off or nothing plays.
+    var notification: (summary: String, body: String)? {
+        guard engine.config.notify, engine.status.state != .stopped, let now = engine.nowPlaying else { return nil }
+        let chapter = engine.lastChapterNumber.flatMap { now.chapters.span(number: $0) }
+        return (now.episode.title, EpisodeTrack.chapterLine(chapter, of: now.chapters) ?? now.episode.series ?? "")
+    }
+
     /// The volume in percent: the one set over the bus, else the config's.
     var volumePercent: Int {
         if let volumeOverride, volumeOverride.base == engine.config.volume { return volumeOverride.percent }

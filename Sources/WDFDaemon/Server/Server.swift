@@ -37,6 +37,10 @@ final class Server {
     var mpris: MPRISService?
     /// An event since the last turn was a jump in position: `Seeked` is due.
     var mprisSeekPending = false
+    /// An event since the last turn began an episode or a chapter: a notification may be due.
+    var mprisNotifyPending = false
+    /// What a desktop notification would say now (nil: none; see `EngineMPRIS.notification`).
+    var notification: () -> (summary: String, body: String)? = { nil }
 
     /// How long the loop leaves the listening socket alone after `accept` ran out of descriptors.
     static let acceptPause = 0.25
@@ -59,7 +63,11 @@ final class Server {
             if case let .checkpoint(status) = event { self.notifier?.status(self.serviceStatus(status)) }
             if let (name, data) = self.views.line(for: event) { self.broadcast(name, data) }
             switch event {
-            case .seeked, .episodeStarted: self.mprisSeekPending = true
+            case .seeked: self.mprisSeekPending = true
+            case .episodeStarted:
+                self.mprisSeekPending = true
+                self.mprisNotifyPending = true
+            case .chapterChanged: self.mprisNotifyPending = true
             default: break
             }
         }
@@ -139,6 +147,10 @@ final class Server {
         if mprisSeekPending {
             mprisSeekPending = false
             mpris.seeked()
+        }
+        if mprisNotifyPending {
+            mprisNotifyPending = false
+            if let (summary, body) = notification() { mpris.notify(summary: summary, body: body) }
         }
     }
 
