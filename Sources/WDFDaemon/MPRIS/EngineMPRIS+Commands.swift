@@ -53,10 +53,14 @@ extension EngineMPRIS {
         guard let now = engine.nowPlaying else { return }
         let heard = engine.heardStatus()
         guard heard.state != .stopped else { return }
-        let known = details(for: now.episode.path)
+        // The neighbours as the library is now (one may have been downloaded since the episode began).
+        let items = (try? library.currentCatalog().items) ?? []
+        let path = now.episode.path
         let step = forward
-            ? MPRISStep.next(chapters: now.chapters, position: heard.position, nextEpisode: known.next)
-            : MPRISStep.previous(chapters: now.chapters, position: heard.position, previousEpisode: known.previous)
+            ? MPRISStep.next(chapters: now.chapters, position: heard.position,
+                             nextEpisode: MPRISStep.neighbour(of: path, in: items, forward: true))
+            : MPRISStep.previous(chapters: now.chapters, position: heard.position,
+                                 previousEpisode: MPRISStep.neighbour(of: path, in: items, forward: false))
         switch step {
         case let .chapter(span): _ = try engine.jump(to: span)
         case .start: _ = try engine.seek(position: 0, offset: nil)
