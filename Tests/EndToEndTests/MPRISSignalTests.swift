@@ -129,6 +129,33 @@ extension EndToEnd {
         }
     }
 
+    @Test func mprisRateIsTheSpeed() async throws {
+        try await EndToEnd.withBus("mprisRate") { h, bus, _ in
+            let monitor = try bus.monitor()
+            defer { Task { await monitor.stop() } }
+            _ = try await monitor.await("dbus-monitor to start", timeout: 5) { _ in true }
+            let (_, play) = try await h.play([EndToEnd.tones, "--from", "1"])
+            _ = try await h.recorder.awaitTone(400, after: play.started - 0.5, timeout: 2)
+            let range = try await bus.call("org.freedesktop.DBus.Properties.Get", ["org.mpris.MediaPlayer2.Player", "MaximumRate"])
+            #expect(range.stdout.contains("3.0"), "\(range)")
+
+            // Rate set over the bus is the speed (wdfctl status shows it), and a jump for clients.
+            var mark = monitor.lines.count
+            let set = try await bus.call("org.freedesktop.DBus.Properties.Set", ["org.mpris.MediaPlayer2.Player", "Rate", "<1.5>"])
+            #expect(set.status == 0, "\(set)")
+            _ = try await h.awaitStatus("speed 1.5", timeout: 5) { $0["speed"].double == 1.5 }
+            _ = try await monitor.await("Seeked after Rate 1.5", after: mark, timeout: 5) { $0.text.contains("member=Seeked") }
+
+            // `wdfctl speed 2` shows on the bus: Rate in PropertiesChanged, and Seeked.
+            mark = monitor.lines.count
+            _ = try await h.control(["speed", "2"])
+            _ = try await monitor.await("PropertiesChanged with Rate 2", after: mark, timeout: 5) { $0.text.contains("double 2") }
+            _ = try await monitor.await("Seeked after wdfctl speed 2", after: mark, timeout: 5) { $0.text.contains("member=Seeked") }
+            let rate = try await bus.call("org.freedesktop.DBus.Properties.Get", ["org.mpris.MediaPlayer2.Player", "Rate"])
+            #expect(rate.stdout.contains("2.0"), "\(rate)")
+        }
+    }
+
     /// Voluntary and involuntary context switches of each thread of `pid`, by "tid name".
     static func contextSwitches(_ pid: Int32) throws -> [String: Int] {
         let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")

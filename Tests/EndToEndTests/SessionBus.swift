@@ -56,12 +56,13 @@ final class SessionBus: @unchecked Sendable {
             environment: environment(ProcessInfo.processInfo.environment), scratch: scratch, timeout: timeout)
     }
 
-    /// `gdbus call` of an MPRIS Player method on wdfplay.
+    /// `gdbus call` of a method (of the MPRIS Player interface unless `method` names another) on wdfplay.
     func call(_ method: String, _ arguments: [String] = [], timeout: Double = 10) async throws -> ChildProcess.Result {
-        try await ChildProcess.run(
+        let qualified = method.contains(".") ? method : "org.mpris.MediaPlayer2.Player.\(method)"
+        return try await ChildProcess.run(
             URL(fileURLWithPath: try SoundServer.tool("gdbus", package: SessionBus.dbusPackage)),
             ["call", "--session", "--dest", "org.mpris.MediaPlayer2.wdfplay", "--object-path", "/org/mpris/MediaPlayer2",
-             "--method", "org.mpris.MediaPlayer2.Player.\(method)"] + arguments,
+             "--method", qualified] + arguments,
             environment: environment(ProcessInfo.processInfo.environment), scratch: scratch, timeout: timeout)
     }
 

@@ -28,7 +28,7 @@ extension EngineMPRIS {
         case let .seek(to: position): _ = try engine.seek(position: position, offset: nil)
         case let .open(path: path): try open(path)
         case let .setVolume(volume): try setVolume(volume)
-        case .setRate: throw .badArgument("The playback speed is 1 in this version.")
+        case let .setRate(rate): try engine.listening.setSpeed(rate, by: nil, config: engine.config)
         case .quit: onQuit()
         }
     }

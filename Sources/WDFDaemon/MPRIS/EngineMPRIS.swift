@@ -40,6 +40,9 @@ final class EngineMPRIS: MPRISPlayer {
         case .paused: .paused
         case .stopped: .stopped
         }
+        state.rate = engine.listening.speed
+        state.minimumRate = PlaybackProcessing.speedRange.lowerBound
+        state.maximumRate = PlaybackProcessing.speedRange.upperBound
         state.volume = Double(volumePercent) / 100
         state.maximumVolume = 1.5
         let canResume = engine.nowPlaying != nil || engine.store.lastPath.map { !$0.hasPrefix("feed:") } == true

@@ -37,6 +37,9 @@ final class Server {
     var mpris: MPRISService?
     /// An event since the last turn was a jump in position: `Seeked` is due.
     var mprisSeekPending = false
+    /// The speed last announced: a change is a discontinuity for clients that estimate the
+    /// position from the last `Seeked` and `Rate`.
+    var mprisRate: Double?
     /// An event since the last turn began an episode or a chapter: a notification may be due.
     var mprisNotifyPending = false
     /// What a desktop notification would say now (nil: none; see `EngineMPRIS.notification`).
@@ -140,10 +143,14 @@ final class Server {
     }
 
     /// After every turn: `PropertiesChanged` for what the turn changed (the service compares;
-    /// nothing is sent when nothing changed) and `Seeked` after a jump.
+    /// nothing is sent when nothing changed) and `Seeked` after a jump or a change of speed.
     private func announceToBus() {
         guard let mpris else { return }
         mpris.stateChanged()
+        if mprisRate != engine.listening.speed {
+            if mprisRate != nil { mprisSeekPending = true }
+            mprisRate = engine.listening.speed
+        }
         if mprisSeekPending {
             mprisSeekPending = false
             mpris.seeked()
