@@ -83,7 +83,7 @@ let package = Package(
         // The control protocol's typed messages (commands, status, events, errors), each with one
         // writer and one reader, and the command catalogue; JSON from WDFCore, nothing else.
         .target(name: "WDFProtocol", dependencies: ["WDFCore"]),
-        .target(name: "WDFDaemon", dependencies: ["WDFCore", "WDFPlatform", "WDFStore", "WDFLibrary", "WDFAudio", "WDFDSP", "WDFProtocol", "CLinux"]),
+        .target(name: "WDFDaemon", dependencies: ["WDFCore", "WDFPlatform", "WDFStore", "WDFLibrary", "WDFAudio", "WDFDSP", "WDFProtocol", "WDFMPRIS", "CLinux"]),
         // MPRIS on the session bus (sd-bus): served from the daemon's poll loop, no thread.
         .target(name: "WDFMPRIS", dependencies: ["WDFCore", "WDFPlatform", "CSystemd"]),
         .target(name: "WDFClient", dependencies: [
@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(name: "WDFDSPTests", dependencies: ["WDFCore", "WDFDSP"]),
         .testTarget(name: "WDFFeedTests", dependencies: ["WDFFeed", "WDFLibrary", "WDFStore", "WDFPlatform"]),
         .testTarget(name: "WDFNetTests", dependencies: ["WDFNet"]),
-        .testTarget(name: "WDFDaemonTests", dependencies: ["WDFDaemon", "WDFLibrary", "WDFPlatform", "WDFStore", "WDFProtocol", "WDFTestSupport"]),
+        .testTarget(name: "WDFDaemonTests", dependencies: ["WDFDaemon", "WDFLibrary", "WDFPlatform", "WDFStore", "WDFProtocol", "WDFMPRIS", "WDFTestSupport"]),
         .testTarget(name: "WDFClientTests", dependencies: ["WDFClient", "WDFPlatform", "WDFProtocol", "WDFTestSupport"]),
         .testTarget(name: "WDFProtocolTests", dependencies: ["WDFProtocol"]),
         .testTarget(name: "WDFMPRISTests", dependencies: ["WDFMPRIS"]),

@@ -242,7 +242,7 @@ class Mpv:
 
     def __init__(self, env, tmp, name="mpv", file=None, extra=()):
         """`file`: play it at once (`mpv ... FILE`), as a one-off player rather than a daemon;
-        `extra`: more options (`--speed=1.5`)."""
+        `extra`: more options (`--speed=1.5`, a script such as mpv-mpris)."""
         self.env, self.tmp = env, tmp
         self.socket = os.path.join(tmp, name + ".sock")
         self.requests = os.path.join(tmp, name + "-requests")

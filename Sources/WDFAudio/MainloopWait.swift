@@ -24,7 +24,14 @@ struct MainloopWait {
             pa_threaded_mainloop_signal(OpaquePointer(userdata), 0)
         }, UnsafeMutableRawPointer(mainloop))
         pa_threaded_mainloop_wait(mainloop)
-        if let timer, let free = pa_threaded_mainloop_get_api(mainloop)?.pointee.time_free { free(timer) }
+        if let timer, let api = pa_threaded_mainloop_get_api(mainloop), let free = api.pointee.time_free {
+            free(timer)
+            // pa_mainloop does not wake up to forget a freed timer: its poll still ends at the old
+            // deadline, and a daemon paused right after this exchange would wake up once, 10 s
+            // later, for nothing. Wake it now (the api's userdata is the threaded mainloop's
+            // pa_mainloop), while it is busy with this exchange anyway.
+            if let inner = api.pointee.userdata { pa_mainloop_wakeup(OpaquePointer(inner)) }
+        }
         return pa_rtclock_now() < deadline
     }
 

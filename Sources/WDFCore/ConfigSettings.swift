@@ -142,6 +142,12 @@ public struct ConfigSettings: Sendable {
         return url
     })
 
+    /// A desktop notification when the episode or the chapter heard changes (MPRIS's bus).
+    public let notify = ConfigSetting<Bool>(
+        "notify", default: false,
+        summary: "Show a desktop notification when the episode or the chapter changes.",
+        requirement: "true or false (whether the desktop shows the new episode or chapter)")
+
     /// The definitions.
     public static let table = ConfigSettings()
 

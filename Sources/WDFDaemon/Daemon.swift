@@ -4,6 +4,7 @@ import WDFCore
 import WDFPlatform
 import WDFStore
 import WDFLibrary
+import WDFMPRIS
 
 /// wdfplayd, put together: the `Engine` (the player's domain side, on a PulseAudio sink), the
 /// `Library` (episodes, chapters, the feed), `Commands` (the protocol's handlers) and the
@@ -84,6 +85,10 @@ public final class Daemon {
                         playerEvents: playerEvents, notifier: SystemdNotifier(environment: options.environment),
                         engine: engine, library: library, commands: commands, reserve: reserve)
         commands.onQuit = { [unowned server] in server.running = false }
+        let desktop = EngineMPRIS(engine: engine, library: library, commands: commands, cacheDirectory: paths.cacheDirectory)
+        desktop.onQuit = { [unowned server] in server.running = false }
+        server.mpris = MPRISService(player: desktop)
+        server.notification = { [unowned desktop] in desktop.notification }
         commands.onReload = { [unowned self] in self.reloadConfig() }
         server.onReload = { [unowned self] in self.reloadConfig() }
         do {

@@ -104,7 +104,7 @@ struct ID3Parser: Sendable {
     ]
 
     /// Skips the extended header; `false` when it is malformed (then no frames can be found).
-    private static func skipExtendedHeader(_ cursor: inout ID3Cursor, version: Int) -> Bool {
+    static func skipExtendedHeader(_ cursor: inout ID3Cursor, version: Int) -> Bool {
         guard let sizeBytes = cursor.peek(0, count: 4) else { return false }
         if version == 3 {
             // Plain size, excluding the 4 size bytes themselves (6 or 10 in practice).

@@ -122,6 +122,45 @@ final class BusConnection {
         if let slot { slots.append(slot) }
     }
 
+    // MARK: calling
+
+    /// Calls `member` of `interface` on `destination`'s object at `path` without waiting; `reply`
+    /// gets the reply's first `u` (or the error) later, from `process()`, or after `timeout` µs.
+    /// The call's slot is sd-bus's own (floating): nothing here grows with the number of calls.
+    func call(destination: String, path: String, interface: String, member: String, _ arguments: [BusValue],
+              timeout: UInt64 = 5_000_000, reply: @escaping (Result<UInt32, MPRISError>) -> Void) throws(MPRISError) {
+        var message: OpaquePointer?
+        try check(sd_bus_message_new_method_call(bus, &message, destination, path, interface, member),
+                  "sd_bus_message_new_method_call \(member)")
+        guard let message else { throw .bus(call: "sd_bus_message_new_method_call", code: ENOMEM) }
+        defer { sd_bus_message_unref(message) }
+        let writer = BusMessage(pointer: message)
+        for argument in arguments { try writer.append(argument) }
+        let callback: sd_bus_message_handler_t = { message, userdata, _ in
+            guard let userdata else { return 0 }
+            let request = Unmanaged<NameRequest>.fromOpaque(userdata).takeRetainedValue()
+            guard let message else {
+                request.answer(.failure(.bus(call: "reply", code: EIO)))
+                return 0
+            }
+            if sd_bus_message_is_method_error(message, nil) > 0 {
+                request.answer(.failure(.bus(call: "reply", code: max(1, sd_bus_message_get_errno(message)))))
+            } else {
+                do throws(MPRISError) {
+                    request.answer(.success(try BusMessage(pointer: message).readUInt32()))
+                } catch {
+                    request.answer(.failure(error))
+                }
+            }
+            return 1
+        }
+        // Retained until its answer (released in the callback).
+        let userdata = Unmanaged.passRetained(NameRequest(reply)).toOpaque()
+        let rc = sd_bus_call_async(bus, nil, message, callback, userdata, timeout)
+        if rc < 0 { Unmanaged<NameRequest>.fromOpaque(userdata).release() }
+        try check(rc, "sd_bus_call_async \(member)")
+    }
+
     // MARK: signals
 
     /// `PropertiesChanged` for `names` of `interface` (their values are read from the handler).
@@ -147,7 +186,7 @@ final class BusConnection {
     }
 }
 
-/// The userdata of a name request: its answer, until the connection goes.
+/// The userdata of a name request (its answer, until the connection goes) or of a call.
 final class NameRequest {
     let answer: (Result<UInt32, MPRISError>) -> Void
     init(_ answer: @escaping (Result<UInt32, MPRISError>) -> Void) { self.answer = answer }

@@ -53,6 +53,7 @@ struct BusMessage {
         case let .objectPath(text): try appendText("o", text)
         case var .int64(number): try check(sd_bus_message_append_basic(pointer, code("x"), &number), "append x")
         case var .int32(number): try check(sd_bus_message_append_basic(pointer, code("i"), &number), "append i")
+        case var .uint32(number): try check(sd_bus_message_append_basic(pointer, code("u"), &number), "append u")
         case var .double(number): try check(sd_bus_message_append_basic(pointer, code("d"), &number), "append d")
         case let .bool(flag):
             var number: Int32 = flag ? 1 : 0

@@ -5,6 +5,7 @@ indirect enum BusValue: Equatable {
     case objectPath(String)
     case int64(Int64)
     case int32(Int32)
+    case uint32(UInt32)
     case double(Double)
     case bool(Bool)
     case strings([String])
@@ -18,6 +19,7 @@ indirect enum BusValue: Equatable {
         case .objectPath: "o"
         case .int64: "x"
         case .int32: "i"
+        case .uint32: "u"
         case .double: "d"
         case .bool: "b"
         case .strings: "as"

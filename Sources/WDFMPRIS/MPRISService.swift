@@ -67,6 +67,8 @@ public final class MPRISService {
     /// The well-known name the bus gave: `busName`, or `busName.instance<pid>` when another
     /// wdfplay has it. Nil until then.
     public internal(set) var ownedName: String?
+    /// The id of the last desktop notification shown (0: none), which the next one replaces.
+    var lastNotification: UInt32 = 0
 
     public init(player: any MPRISPlayer, options: Options = Options(), log: LogSink? = nil) {
         self.player = player

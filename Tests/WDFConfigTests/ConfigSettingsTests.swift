@@ -65,7 +65,7 @@ struct ConfigSettingsTests {
         #expect(Config.keys == names)
         #expect(names == ["library", "series", "resume_rewind", "resume_rewind_grows", "checkpoint_interval", "audio_device",
                           "volume", "normalize", "normalize_target", "log_level", "skip_chapters", "continue", "speed",
-                          "series_speed", "skip_silence", "feed"])
+                          "series_speed", "skip_silence", "feed", "notify"])
         for setting in ConfigSettings.all {
             // The default passes the setting's own check, and reads back as itself through JSON.
             var config = Config(home: "/home/u")

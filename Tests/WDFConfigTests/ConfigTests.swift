@@ -282,13 +282,13 @@ struct ConfigErrorTests {
         Case(text: "volume = 5\n\n# comment\nlibary = \"/x\"\n", line: 4, key: "libary",
              message: #"unknown key "libary" (did you mean "library"?)"#),
         Case(text: "colour = \"red\"\n", line: 1, key: "colour",
-             message: #"unknown key "colour" (the known keys are library, series, resume_rewind, resume_rewind_grows, checkpoint_interval, audio_device, volume, normalize, normalize_target, log_level, skip_chapters, continue, speed, series_speed, skip_silence and feed)"#),
+             message: #"unknown key "colour" (the known keys are library, series, resume_rewind, resume_rewind_grows, checkpoint_interval, audio_device, volume, normalize, normalize_target, log_level, skip_chapters, continue, speed, series_speed, skip_silence, feed and notify)"#),
         Case(text: "volume = 5\n\n[audio]\ndevice = \"x\"\n", line: 3, key: "audio",
              message: #"unknown table "audio" (the settings are all top-level keys, so no [table] headers are needed)"#),
         Case(text: "\n[[episodes]]\nname = \"x\"\n", line: 2, key: "episodes",
              message: #"unknown table "episodes" (the settings are all top-level keys, so no [table] headers are needed)"#),
         Case(text: "series = \"a\"\nplayer.volume = 3\n", line: 2, key: "player",
-             message: #"unknown key "player" (the known keys are library, series, resume_rewind, resume_rewind_grows, checkpoint_interval, audio_device, volume, normalize, normalize_target, log_level, skip_chapters, continue, speed, series_speed, skip_silence and feed)"#),
+             message: #"unknown key "player" (the known keys are library, series, resume_rewind, resume_rewind_grows, checkpoint_interval, audio_device, volume, normalize, normalize_target, log_level, skip_chapters, continue, speed, series_speed, skip_silence, feed and notify)"#),
         Case(text: "# x\n  \"log level\" = \"info\"\n", line: 2, key: "log level",
              message: #"unknown key "log level" (did you mean "log_level"?)"#),
         // Wrong types.
@@ -382,7 +382,7 @@ struct ConfigErrorTests {
         Case(text: "volume = 999\naudio_device = 1\n", line: 1, key: "volume",
              message: #""volume" must be a whole number of percent between 0 and 150, not 999"#),
         Case(text: "zzz = 1\nvolume = 999\n", line: 1, key: "zzz",
-             message: #"unknown key "zzz" (the known keys are library, series, resume_rewind, resume_rewind_grows, checkpoint_interval, audio_device, volume, normalize, normalize_target, log_level, skip_chapters, continue, speed, series_speed, skip_silence and feed)"#),
+             message: #"unknown key "zzz" (the known keys are library, series, resume_rewind, resume_rewind_grows, checkpoint_interval, audio_device, volume, normalize, normalize_target, log_level, skip_chapters, continue, speed, series_speed, skip_silence, feed and notify)"#),
     ]
 
     @Test(arguments: cases)

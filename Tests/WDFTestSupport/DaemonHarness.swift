@@ -67,6 +67,9 @@ package final class DaemonHarness: @unchecked Sendable {
         env["XDG_CONFIG_HOME"] = configHome.path
         env["XDG_CACHE_HOME"] = directory.appendingPathComponent("cache").path
         env["WDFPLAY_SOCKET"] = socketPath
+        // No session bus unless a test brings its own (`SessionBus`): a daemon under test must
+        // not show up on the desktop of whoever runs the tests.
+        env["DBUS_SESSION_BUS_ADDRESS"] = nil
         environment = env
         recorder = try Recorder(server: server, scratch: directory)
         try await recorder.start()
@@ -84,12 +87,16 @@ package final class DaemonHarness: @unchecked Sendable {
         package init(_ d: String) { description = d }
     }
 
-    /// Starts `wdfplayd --socket P` as our child and waits until it answers `ping`.
-    package func startDaemon() async throws {
-        let process = try ChildProcess.spawn(binaries.wdfplayd.path, ["--socket", socketPath], environment: environment,
+    /// Starts `wdfplayd --socket P` as our child (with `extra` added to its environment) and
+    /// waits until it answers `ping`.
+    @discardableResult
+    package func startDaemon(environment extra: [String: String] = [:]) async throws -> ChildProcess {
+        let process = try ChildProcess.spawn(binaries.wdfplayd.path, ["--socket", socketPath],
+                                             environment: environment.merging(extra) { $1 },
                                              stdout: .file(daemonLogFile.path), stderr: .file(daemonLogFile.path))
         lock.withLock { daemons.append(process) }
         try await awaitAnswering(daemon: process)
+        return process
     }
 
     /// Waits until something answers `ping` on the socket (and, if given, `daemon` is alive).

@@ -91,7 +91,7 @@ final class Commands {
 
     /// Playing again when stopped is a `play` of the last episode (a media key bound to toggle
     /// starts it, as with mpc and playerctl).
-    private func setPaused(_ paused: Bool) throws(WireError) -> PlaybackStatus {
+    func setPaused(_ paused: Bool) throws(WireError) -> PlaybackStatus {
         if engine.status.state == .stopped, !paused {
             return try play(nil, from: nil, restart: false)
         }

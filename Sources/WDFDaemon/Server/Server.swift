@@ -3,6 +3,7 @@ import WDFAudio
 import WDFCore
 import WDFPlatform
 import WDFProtocol
+import WDFMPRIS
 
 /// The control socket's side of wdfplayd: one poll loop over the listening socket, the clients,
 /// the playback thread's events (handed to the engine), signals and the library's folders;
@@ -33,6 +34,17 @@ final class Server {
     /// Set after a large reply; see `service`.
     var trimAfterLargeReply = false
     var running = true
+    /// MPRIS on the session bus (nil: not set up); its descriptor is polled with the others.
+    var mpris: MPRISService?
+    /// An event since the last turn was a jump in position: `Seeked` is due.
+    var mprisSeekPending = false
+    /// The speed last announced: a change is a discontinuity for clients that estimate the
+    /// position from the last `Seeked` and `Rate`.
+    var mprisRate: Double?
+    /// An event since the last turn began an episode or a chapter: a notification may be due.
+    var mprisNotifyPending = false
+    /// What a desktop notification would say now (nil: none; see `EngineMPRIS.notification`).
+    var notification: () -> (summary: String, body: String)? = { nil }
 
     /// How long the loop leaves the listening socket alone after `accept` ran out of descriptors.
     static let acceptPause = 0.25
@@ -54,6 +66,14 @@ final class Server {
         engine.observe { [unowned self] event in
             if case let .checkpoint(status) = event { self.notifier?.status(self.serviceStatus(status)) }
             if let line = self.views.event(for: event) { self.broadcast(line) }
+            switch event {
+            case .seeked: self.mprisSeekPending = true
+            case .episodeStarted:
+                self.mprisSeekPending = true
+                self.mprisNotifyPending = true
+            case .chapterChanged: self.mprisNotifyPending = true
+            default: break
+            }
         }
     }
 
@@ -64,6 +84,7 @@ final class Server {
         clientLimit = reserve.raiseLimit()
         reserve.holdSpare()
         notifier?.send("READY=1\nSTATUS=Idle")
+        mpris?.start()
         while running {
             var fds: [pollfd] = [
                 pollfd(fd: listenFD, events: acceptIsPaused ? 0 : Int16(POLLIN), revents: 0),
@@ -77,7 +98,9 @@ final class Server {
                 if (sessions[fd]?.unsent ?? 0) > 0 { events |= Int16(POLLOUT) }
                 fds.append(pollfd(fd: fd, events: events, revents: 0))  // sessions from index 4
             }
-            let rc = poll(&fds, nfds_t(fds.count), pollTimeout())
+            let busIndex = fds.count
+            if let bus = mpris?.pollDescriptor { fds.append(bus) }
+            let rc = poll(&fds, nfds_t(fds.count), Server.sooner(pollTimeout(), mpris?.pollTimeout ?? -1))
             if rc < 0 {
                 if errno == EINTR { continue }
                 log.error("poll failed: \(String(cString: strerror(errno)))")
@@ -97,6 +120,8 @@ final class Server {
                 service(fd, readable: fds[i + 4].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0)
             }
             engine.tick()
+            if fds.count > busIndex, fds[busIndex].revents != 0 || rc == 0 { mpris?.process() }
+            announceToBus()
             dropSilentClients()
         }
         shutdown()
@@ -109,6 +134,32 @@ final class Server {
         let due = [engine.nextDeadline, sessionDeadline(), acceptPausedUntil].compactMap { $0 }.min()
         guard let due else { return -1 }
         return Int32(max(0, min(60_000, (due - Server.now()) * 1000 + 1)))
+    }
+
+    /// The shorter of two poll timeouts in milliseconds (-1: none).
+    static func sooner(_ a: Int32, _ b: Int32) -> Int32 {
+        if a < 0 { return b }
+        if b < 0 { return a }
+        return min(a, b)
+    }
+
+    /// After every turn: `PropertiesChanged` for what the turn changed (the service compares;
+    /// nothing is sent when nothing changed) and `Seeked` after a jump or a change of speed.
+    private func announceToBus() {
+        guard let mpris else { return }
+        mpris.stateChanged()
+        if mprisRate != engine.listening.speed {
+            if mprisRate != nil { mprisSeekPending = true }
+            mprisRate = engine.listening.speed
+        }
+        if mprisSeekPending {
+            mprisSeekPending = false
+            mpris.seeked()
+        }
+        if mprisNotifyPending {
+            mprisNotifyPending = false
+            if let (summary, body) = notification() { mpris.notify(summary: summary, body: body) }
+        }
     }
 
     static func now() -> Double {
@@ -152,6 +203,7 @@ final class Server {
     private func shutdown() {
         notifier?.send("STOPPING=1\nSTATUS=Saving and exiting")
         engine.shutdown()
+        mpris?.stop()
         for session in sessions.values {
             _ = session.flush()
             close(session.fd)
