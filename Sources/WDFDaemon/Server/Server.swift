@@ -100,10 +100,12 @@ final class Server {
             }
             let busIndex = fds.count
             if let bus = mpris?.pollDescriptor { fds.append(bus) }
-            let rc = poll(&fds, nfds_t(fds.count), Server.sooner(pollTimeout(), mpris?.pollTimeout ?? -1))
-            if rc < 0 {
-                if errno == EINTR { continue }
-                log.error("poll failed: \(String(cString: strerror(errno)))")
+            let timeout = Server.sooner(pollTimeout(), mpris?.pollTimeout ?? -1)
+            let rc: Int32
+            do {
+                rc = try sys("poll", "the daemon's descriptors") { poll(&fds, nfds_t(fds.count), timeout) }
+            } catch {
+                log.error("poll failed: \(error.reason)")
                 break
             }
             if fds[2].revents != 0 { handleSignals() }
