@@ -109,14 +109,11 @@ public struct ID3Picture: Sendable, Equatable {
     private static func readAt(_ fd: Int32, path: String, into buffer: inout [UInt8], offset: Int) throws(SystemError) -> Int {
         var total = 0
         while total < buffer.count {
-            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + total, $0.count - total, off_t(offset + total)) }
-            if n > 0 {
-                total += n
-            } else if n == 0 {
-                break
-            } else if errno != EINTR {
-                throw SystemError("read", path)
+            let n = try sys("read", path) {
+                buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + total, $0.count - total, off_t(offset + total)) }
             }
+            if n == 0 { break }
+            total += n
         }
         return total
     }
