@@ -72,7 +72,7 @@ let package = Package(
         // catalog, resume and bookmark stores. The daemon and wdfplay-feed link it, the CLIs do not.
         .target(name: "WDFLibrary", dependencies: ["WDFCore", "WDFPlatform", "WDFStore"]),
         .target(name: "WDFConfig", dependencies: ["WDFCore", "WDFPlatform", "TOMLKit"]),
-        .target(name: "WDFAudio", dependencies: ["WDFCore", "WDFPlatform", "WDFDSP", "CMPG123", "CPulse"]),
+        .target(name: "WDFAudio", dependencies: ["WDFCore", "WDFPlatform", "WDFDSP", "CMPG123", "CPulse", "CLinux"]),
         // The DSP stage of the playback path (speed, silence shortening, loudness and gain): pure
         // sample processing, no sound server; the only home of the libsonic and libebur128 handles.
         .target(name: "WDFDSP", dependencies: ["WDFCore", "CSonic", "CEBUR128"]),

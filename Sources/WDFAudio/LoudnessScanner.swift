@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 import WDFCore
 
@@ -52,6 +53,10 @@ public final class LoudnessScanner: @unchecked Sendable {  // @unchecked: all mu
             } catch {
                 result = .failure(error)
             }
+            // The pass's decoder and buffers came from this thread's own malloc arena; give its
+            // pages back, or the resident memory stays ~2 MiB higher for the daemon's life
+            // (bench-player row 2: 13.3 MiB after a pass, against 11.4 without one).
+            _ = malloc_trim(0)
             let current = lock.withLock {
                 guard generation == mine else { return false }
                 runningPath = nil
