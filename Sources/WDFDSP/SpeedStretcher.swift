@@ -115,32 +115,15 @@ public final class SpeedStretcher {
 
     /// Feeds interleaved 16-bit frames and appends what comes out to `output`.
     public func process(_ input: UnsafeBufferPointer<Int16>, into output: inout [Int16]) throws(DSPError) {
-        try checkWhole(input.count)
-        if isBypassing {
-            output.append(contentsOf: input)
-            pass(input.count / channels)
-            keepAnchor()
-            return
-        }
-        let sonic = try openStream()
-        var start = 0
-        while start < input.count {
-            let count = min(chunkFrames * channels, input.count - start)
-            let pointer = UnsafeMutablePointer(mutating: input.baseAddress! + start)
-            guard sonicWriteShortToStream(sonic, pointer, Int32(count / channels)) != 0 else {
-                throw DSPError(.dspFailed, "libsonic could not take \(count / channels) frames (out of memory).")
-            }
-            let before = output.count
-            drainAvailable(sonic, into: &output)
-            account(input: count / channels, output: (output.count - before) / channels)
-            start += count
-        }
-        keepAnchor()
-        closeIfIdle()
+        try feed(input, into: &output)
     }
 
     /// Feeds interleaved float frames (−1…1) and appends what comes out to `output`.
     public func process(_ input: UnsafeBufferPointer<Float>, into output: inout [Float]) throws(DSPError) {
+        try feed(input, into: &output)
+    }
+
+    private func feed<Sample: SonicSample>(_ input: UnsafeBufferPointer<Sample>, into output: inout [Sample]) throws(DSPError) {
         try checkWhole(input.count)
         if isBypassing {
             output.append(contentsOf: input)
@@ -153,7 +136,7 @@ public final class SpeedStretcher {
         while start < input.count {
             let count = min(chunkFrames * channels, input.count - start)
             let pointer = UnsafeMutablePointer(mutating: input.baseAddress! + start)
-            guard sonicWriteFloatToStream(sonic, pointer, Int32(count / channels)) != 0 else {
+            guard Sample.write(sonic, pointer, Int32(count / channels)) != 0 else {
                 throw DSPError(.dspFailed, "libsonic could not take \(count / channels) frames (out of memory).")
             }
             let before = output.count
@@ -244,25 +227,38 @@ public final class SpeedStretcher {
         stream = nil
     }
 
-    private func drainAvailable(_ sonic: sonicStream, into output: inout [Int16]) {
+    private func drainAvailable<Sample: SonicSample>(_ sonic: sonicStream, into output: inout [Sample]) {
         let available = Int(sonicSamplesAvailable(sonic))
         guard available > 0 else { return }
         let start = output.count
-        output.append(contentsOf: repeatElement(0, count: available * channels))
+        output.append(contentsOf: repeatElement(.zero, count: available * channels))
         let read = output.withUnsafeMutableBufferPointer { buffer in
-            Int(sonicReadShortFromStream(sonic, buffer.baseAddress! + start, Int32(available)))
+            Int(Sample.read(sonic, buffer.baseAddress! + start, Int32(available)))
         }
         output.removeLast((available - read) * channels)
     }
+}
 
-    private func drainAvailable(_ sonic: sonicStream, into output: inout [Float]) {
-        let available = Int(sonicSamplesAvailable(sonic))
-        guard available > 0 else { return }
-        let start = output.count
-        output.append(contentsOf: repeatElement(0, count: available * channels))
-        let read = output.withUnsafeMutableBufferPointer { buffer in
-            Int(sonicReadFloatFromStream(sonic, buffer.baseAddress! + start, Int32(available)))
-        }
-        output.removeLast((available - read) * channels)
+/// The two sample types libsonic reads and writes, so that one path serves both.
+protocol SonicSample: Numeric {
+    static func write(_ stream: sonicStream, _ samples: UnsafeMutablePointer<Self>, _ frames: Int32) -> Int32
+    static func read(_ stream: sonicStream, _ samples: UnsafeMutablePointer<Self>, _ frames: Int32) -> Int32
+}
+
+extension Int16: SonicSample {
+    static func write(_ stream: sonicStream, _ samples: UnsafeMutablePointer<Int16>, _ frames: Int32) -> Int32 {
+        sonicWriteShortToStream(stream, samples, frames)
+    }
+    static func read(_ stream: sonicStream, _ samples: UnsafeMutablePointer<Int16>, _ frames: Int32) -> Int32 {
+        sonicReadShortFromStream(stream, samples, frames)
+    }
+}
+
+extension Float: SonicSample {
+    static func write(_ stream: sonicStream, _ samples: UnsafeMutablePointer<Float>, _ frames: Int32) -> Int32 {
+        sonicWriteFloatToStream(stream, samples, frames)
+    }
+    static func read(_ stream: sonicStream, _ samples: UnsafeMutablePointer<Float>, _ frames: Int32) -> Int32 {
+        sonicReadFloatFromStream(stream, samples, frames)
     }
 }
