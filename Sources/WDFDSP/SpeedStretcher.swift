@@ -150,20 +150,12 @@ public final class SpeedStretcher {
 
     /// End of the audio: sonic gives out what it holds (padded by its own rule); afterwards
     /// `heldInputFrames` is 0 and `heardInputFrames == inputFrames`.
-    public func drain(into output: inout [Int16]) throws(DSPError) {
-        guard let sonic = stream else { return }
-        guard sonicFlushStream(sonic) != 0 else {
-            throw DSPError(.dspFailed, "libsonic could not flush its buffers (out of memory).")
-        }
-        let before = output.count
-        drainAvailable(sonic, into: &output)
-        outputFrames += (output.count - before) / channels
-        settle()
-        keepAnchor()
-    }
+    public func drain(into output: inout [Int16]) throws(DSPError) { try flush(into: &output) }
 
     /// `drain` for float frames.
-    public func drain(into output: inout [Float]) throws(DSPError) {
+    public func drain(into output: inout [Float]) throws(DSPError) { try flush(into: &output) }
+
+    private func flush<Sample: SonicSample>(into output: inout [Sample]) throws(DSPError) {
         guard let sonic = stream else { return }
         guard sonicFlushStream(sonic) != 0 else {
             throw DSPError(.dspFailed, "libsonic could not flush its buffers (out of memory).")
