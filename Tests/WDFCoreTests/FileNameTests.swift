@@ -8,20 +8,6 @@ import WDFTestSupport
 /// `readdir` record within its own length.
 @Suite("File names")
 struct FileNameTests {
-    /// Creates `directory/NAME` (NAME as raw bytes) holding `contents`; returns the path string.
-    @discardableResult
-    static func create(_ directory: String, name: [UInt8], contents: [UInt8] = Array("x".utf8)) throws -> String {
-        let raw = Array(directory.utf8) + [0x2F] + name + [0]
-        let fd = raw.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
-        }
-        guard fd >= 0 else { throw SystemError("open", directory) }
-        defer { close(fd) }
-        let written = contents.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == contents.count else { throw SystemError("write", directory) }
-        return directory + "/" + FileName.string(name)
-    }
-
     @Test(arguments: [
         [UInt8](), Array("Korean War 06 - Talks.mp3".utf8), Array("Café #3 ☕.mp3".utf8),
         [0xFF], [0x61, 0xFF, 0xFE, 0x62], [0xC3, 0x28], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xC0, 0xAF],
@@ -55,7 +41,8 @@ struct FileNameTests {
     @Test func aNameThatIsNotUTF8IsListedAndOpened() throws {
         let directory = TemporaryDirectory.make("filename")
         let name: [UInt8] = [0x65, 0x70, 0xFF, 0xFE, 0x2E, 0x6D, 0x70, 0x33]
-        let path = try Self.create(directory, name: name, contents: Array("hello".utf8))
+        try TemporaryDirectory.createFile(directory, name: name, contents: Array("hello".utf8))
+        let path = directory + "/" + FileName.string(name)
         #expect(FileSystem.names(in: directory) == [FileName.string(name)])
         #expect(FileSystem.exists(path))
         #expect(FileSystem.fileType(path) == .regular)

@@ -9,20 +9,6 @@ import WDFTestSupport
 /// not UTF-8, folders without end (`LibraryWalk`, `Catalog.refresh`).
 @Suite("Library walk")
 struct LibraryWalkTests {
-    /// Creates `directory/NAME` (as FileNameTests in WDFCoreTests does) (NAME as raw bytes) holding `contents`; returns the path string.
-    @discardableResult
-    static func create(_ directory: String, name: [UInt8], contents: [UInt8] = Array("x".utf8)) throws -> String {
-        let raw = Array(directory.utf8) + [0x2F] + name + [0]
-        let fd = raw.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
-        }
-        guard fd >= 0 else { throw SystemError("open", directory) }
-        defer { close(fd) }
-        let written = contents.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == contents.count else { throw SystemError("write", directory) }
-        return directory + "/" + FileName.string(name)
-    }
-
     static func link(_ target: String, _ path: String) throws {
         guard symlink(target, path) == 0 else { throw SystemError("symlink", path) }
     }
@@ -65,7 +51,7 @@ struct LibraryWalkTests {
         #expect(Self.names(walk, under: library.root) == ["real/x.mp3", "y.mp3"])
         // A folder reached only through a link is walked under the link's name.
         let outside = TemporaryDirectory.make("walk-outside")
-        _ = try Self.create(outside, name: Array("z.mp3".utf8))
+        try TemporaryDirectory.createFile(outside, name: Array("z.mp3".utf8))
         try Self.link(outside, library.root + "/elsewhere")
         #expect(Self.names(LibraryWalk.run(library.root), under: library.root) == ["elsewhere/z.mp3", "real/x.mp3", "y.mp3"])
     }
@@ -95,7 +81,7 @@ struct LibraryWalkTests {
         let library = TestLibrary()
         // "Ep\xFF\xFE 07.mp3", no tag: named and numbered after the file.
         let name: [UInt8] = [0x45, 0x70, 0xFF, 0xFE, 0x20, 0x30, 0x37, 0x2E, 0x6D, 0x70, 0x33]
-        try Self.create(library.root, name: name, contents: TestLibrary.audio)
+        try TemporaryDirectory.createFile(library.root, name: name, contents: TestLibrary.audio)
         try library.add("tagged.mp3", title: "Tagged")
         var catalog = library.catalog()
         catalog.refresh()

@@ -56,3 +56,22 @@ package enum TemporaryDirectory {
         rmdir(terminated)
     }
 }
+
+extension TemporaryDirectory {
+    package struct CreateError: Error, CustomStringConvertible {
+        package var description: String
+    }
+
+    /// Creates `directory/NAME`, NAME as raw bytes (a stranger's name need not be UTF-8), holding
+    /// `contents`; fails when it exists.
+    package static func createFile(_ directory: String, name: [UInt8], contents: [UInt8] = Array("x".utf8)) throws(CreateError) {
+        let raw = Array(directory.utf8) + [0x2F] + name + [0]
+        let fd = raw.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
+        }
+        guard fd >= 0 else { throw CreateError(description: "cannot create a file in \(directory): errno \(errno)") }
+        defer { close(fd) }
+        let written = contents.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == contents.count else { throw CreateError(description: "cannot write a file in \(directory)") }
+    }
+}
